@@ -1,0 +1,41 @@
+"""The parsing API: POST /parse."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from .errors import ApiError
+from .schemas import ParseRequest
+from .service import parse_result
+
+bp = Blueprint("api", __name__)
+
+
+def read_body(model: type[BaseModel]) -> BaseModel:
+    """Validate the JSON body against ``model``; ApiError (400/415/422) otherwise."""
+    if request.mimetype != "application/json":
+        raise ApiError(415, "Content-Type must be application/json")
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw)
+    except UnicodeDecodeError:
+        raise ApiError(400, "request body is not valid UTF-8") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ApiError(400, f"malformed JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "request body must be a JSON object")
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise ApiError(422, err["msg"], field) from None
+
+
+@bp.post("/parse")
+def parse():
+    req = read_body(ParseRequest)
+    predictor = current_app.extensions["predictor"]
+    return jsonify(parse_result(predictor.predict(req.text), predictor))

@@ -1,0 +1,27 @@
+"""gunicorn settings for the slot-filling service (all overridable by environment).
+
+The model loads once in the master (``preload_app``) and is shared by the
+forked workers; each worker uses one torch thread.
+"""
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported by the app
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+bind = os.environ.get("SLOT_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("SLOT_WORKERS", "2"))
+threads = 1
+preload_app = True
+timeout = int(os.environ.get("SLOT_WORKER_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("SLOT_GRACEFUL_TIMEOUT", "20"))
+keepalive = 5
+accesslog = os.environ.get("SLOT_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("SLOT_LOG_LEVEL", "info")
+limit_request_line = 4096
+
+
+def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
+    import torch
+
+    torch.set_num_threads(1)

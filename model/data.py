@@ -1,0 +1,116 @@
+"""Corpus readers: ATIS (seq.in/seq.out/label) and SGD-travel (JSONL character spans).
+
+Both produce :class:`Example` objects whose tokens come from the shared
+tokenizer, so training sees exactly what serving sees.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .tokenizer import Token, tokenize
+
+
+@dataclass
+class Example:
+    text: str
+    tokens: list[Token]
+    tags: list[str]  # one BIO tag per token
+    intent: str | None = None  # None where the corpus has no intent (SGD)
+    spans: list[dict] = field(default_factory=list)  # gold character spans, if any
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+
+class DataError(ValueError):
+    """A corpus file is missing or malformed."""
+
+
+def _read_lines(path: Path) -> list[str]:
+    if not path.is_file():
+        raise DataError(f"missing corpus file: {path}")
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def read_atis(split_dir: str | Path) -> list[Example]:
+    """Read one ATIS split directory holding ``seq.in``, ``seq.out`` and ``label``.
+
+    The corpus is already tokenized and lowercased; the text is rebuilt by
+    joining tokens with spaces and re-tokenized with the shared tokenizer,
+    which must reproduce the corpus tokens exactly.
+    """
+    split_dir = Path(split_dir)
+    seq_in = _read_lines(split_dir / "seq.in")
+    seq_out = _read_lines(split_dir / "seq.out")
+    labels = _read_lines(split_dir / "label")
+    if not len(seq_in) == len(seq_out) == len(labels):
+        raise DataError(f"{split_dir}: seq.in, seq.out and label differ in length")
+    examples = []
+    for n, (line, tag_line, label) in enumerate(zip(seq_in, seq_out, labels), 1):
+        words, tags = line.split(), tag_line.split()
+        if len(words) != len(tags):
+            raise DataError(f"{split_dir}/seq.out line {n}: {len(tags)} tags for {len(words)} words")
+        text = " ".join(words)
+        tokens = tokenize(text)
+        if [t.text for t in tokens] != words:
+            raise DataError(f"{split_dir}/seq.in line {n}: tokenizer does not reproduce {words}")
+        examples.append(Example(text, tokens, tags, label.strip()))
+    return examples
+
+
+def spans_to_tags(tokens: list[Token], spans: list[dict]) -> list[str]:
+    """BIO tags for ``tokens`` from character spans ``{"slot", "start", "end"}``.
+
+    A token belongs to a span when it overlaps it; the first such token gets
+    ``B-``, the rest ``I-``. Tokens sharing offsets (e.g. "21st" -> "twenty"
+    "first") continue the span.
+    """
+    tags = ["O"] * len(tokens)
+    for span in sorted(spans, key=lambda s: s["start"]):
+        inside = [i for i, t in enumerate(tokens) if t.start < span["end"] and t.end > span["start"]]
+        for k, i in enumerate(inside):
+            if tags[i] == "O":
+                tags[i] = ("B-" if k == 0 else "I-") + span["slot"]
+    return tags
+
+
+def tags_to_spans(tokens: list[Token], tags: list[str]) -> list[dict]:
+    """Character spans ``{"slot", "start", "end", "first", "last"}`` from BIO tags.
+
+    ``first``/``last`` are the token indices of the span (inclusive). An ``I-``
+    tag that does not continue a span of the same label starts a new one.
+    """
+    spans: list[dict] = []
+    current: dict | None = None
+    for i, (tok, tag) in enumerate(zip(tokens, tags)):
+        if tag == "O":
+            current = None
+            continue
+        prefix, label = tag.split("-", 1)
+        if prefix == "I" and current is not None and current["slot"] == label:
+            current["end"] = max(current["end"], tok.end)
+            current["last"] = i
+        else:
+            current = {"slot": label, "start": tok.start, "end": tok.end, "first": i, "last": i}
+            spans.append(current)
+    return spans
+
+
+def read_sgd(path: str | Path) -> list[Example]:
+    """Read SGD-travel JSONL turns into examples tagged with frame labels."""
+    path = Path(path)
+    examples = []
+    for n, line in enumerate(_read_lines(path), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text, spans = row["text"], row["spans"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise DataError(f"{path} line {n}: {exc}") from exc
+        tokens = tokenize(text)
+        examples.append(Example(text, tokens, spans_to_tags(tokens, spans), None, spans))
+    return examples

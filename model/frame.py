@@ -1,0 +1,99 @@
+"""The one place that maps fine slot labels to the booking frame.
+
+Frame slots: ``departure`` (where the trip starts), ``destination`` and
+``time`` (when the outbound trip happens); ``return_time`` is kept apart and
+never fills ``time``.
+
+* ``fromloc.*``                              -> departure
+* ``toloc.*``                                -> destination
+* ``depart_date.*``, ``depart_time.*``,
+  ``arrive_date.*``, ``arrive_time.*``        -> time
+* ``return_date.*``, ``return_time.*``        -> return_time
+* the frame labels themselves map to themselves (for corpora tagged with them)
+
+Adjacent date/time entities are merged into one span ("November 2nd",
+"tomorrow morning", "next friday at 9 pm"); they may be separated by at most
+two connector words. With several candidates for a slot the most confident
+wins.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .tokenizer import Token
+
+FRAME_SLOTS = ("departure", "destination", "time")
+ALL_FRAME_LABELS = FRAME_SLOTS + ("return_time",)
+
+_PREFIXES = {
+    "fromloc": "departure",
+    "toloc": "destination",
+    "depart_date": "time",
+    "depart_time": "time",
+    "arrive_date": "time",
+    "arrive_time": "time",
+    "return_date": "return_time",
+    "return_time": "return_time",
+}
+_MERGED = {"time", "return_time"}  # slots whose adjacent pieces form one span
+CONNECTORS = frozenset({"at", "on", "in", "the", "of", "around", "about", "by", "this"})
+MAX_GAP = 2  # connector tokens allowed between two merged pieces
+
+
+def frame_slot(label: str) -> str | None:
+    """The frame slot a fine label fills, or None ("airline_name", "O", ...)."""
+    if label in ALL_FRAME_LABELS:
+        return label
+    return _PREFIXES.get(label.split(".", 1)[0]) if "." in label else None
+
+
+@dataclass
+class Piece:
+    """Something with a label, character and token extent and a confidence (an entity)."""
+
+    label: str
+    start: int
+    end: int
+    confidence: float
+    first: int
+    last: int
+
+
+def _mergeable(a: Piece, b: Piece, tokens: list[Token]) -> bool:
+    """``b`` continues ``a`` when only connector words lie between them ("and" only alone)."""
+    gap = [t.text for t in tokens[a.last + 1: b.first]]
+    if gap == ["and"]:
+        return True  # a window: "between 10 am and 2 pm"
+    return len(gap) <= MAX_GAP and all(w in CONNECTORS for w in gap)
+
+
+def candidates(entities: list, tokens: list[Token]) -> dict[str, list[Piece]]:
+    """Candidate spans per frame slot, with date/time pieces merged."""
+    out: dict[str, list[Piece]] = {s: [] for s in ALL_FRAME_LABELS}
+    for e in sorted(entities, key=lambda e: e.start):
+        slot = frame_slot(e.label)
+        if slot is None:
+            continue
+        piece = Piece(slot, e.start, e.end, e.confidence, e.first, e.last)
+        group = out[slot]
+        if slot in _MERGED and group and _mergeable(group[-1], piece, tokens):
+            last = group[-1]
+            group[-1] = Piece(slot, last.start, max(last.end, piece.end), min(last.confidence, piece.confidence),
+                              last.first, piece.last)
+        else:
+            group.append(piece)
+    return out
+
+
+def build_frame(text: str, tokens: list[Token], entities: list,
+                slots: tuple[str, ...] = FRAME_SLOTS) -> dict[str, dict | None]:
+    """``{slot: {"text", "start", "end", "confidence"} | None}`` for each slot in ``slots``."""
+    cands = candidates(entities, tokens)
+    frame: dict[str, dict | None] = {}
+    for slot in slots:
+        best = max(cands[slot], key=lambda p: p.confidence, default=None)
+        frame[slot] = None if best is None else {
+            "text": text[best.start: best.end], "start": best.start, "end": best.end,
+            "confidence": round(best.confidence, 4),
+        }
+    return frame

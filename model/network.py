@@ -1,0 +1,235 @@
+"""The joint recurrent tagger: embeddings -> recurrent encoder -> tag and intent heads.
+
+Encoder families (``TaggerConfig.cell``):
+
+* ``elman``  – hidden state fed back: h_t = tanh(W x_t + U h_{t-1} + b) (``nn.RNN``);
+* ``jordan`` – previous *output* fed back: h_t = tanh(W x_t + U y_{t-1} + b),
+  y_t = softmax(V h_t), where y is the layer's label distribution; a
+  bidirectional Jordan network runs one such network each way and adds their
+  output scores;
+* ``lstm`` / ``gru`` – gated cells (``nn.LSTM`` / ``nn.GRU``).
+
+Any of them can be stacked (``layers``) and bidirectional.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+CELLS = ("elman", "jordan", "lstm", "gru")
+
+
+@dataclass
+class TaggerConfig:
+    vocab_size: int
+    n_tags: int
+    n_intents: int
+    n_chars: int = 0  # 0 disables the character CNN
+    cell: str = "lstm"
+    layers: int = 1
+    bidirectional: bool = True
+    emb_dim: int = 100
+    char_dim: int = 32
+    char_filters: int = 64
+    char_width: int = 3
+    hidden: int = 200  # per direction
+    dropout: float = 0.5
+    n_frame_tags: int = 0  # 0: no frame head (see model card for its use)
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"cell must be one of {CELLS}, got {self.cell!r}")
+        if self.layers < 1:
+            raise ValueError("layers must be >= 1")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- cells
+
+
+class ElmanLayer(nn.Module):
+    """An Elman layer written out step by step: h_t = act(W x_t + U h_{t-1} + b).
+
+    ``activation`` may be ``tanh`` (what ``nn.RNN`` computes, used by the
+    encoder through the fast ``nn.RNN`` path) or ``linear`` (the textbook
+    example). Memory starts at zero.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, activation: str = "tanh"):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.w_in = nn.Linear(input_size, hidden_size, bias=bias)  # W, b
+        self.w_rec = nn.Linear(hidden_size, hidden_size, bias=False)  # U
+        self.act: Callable[[torch.Tensor], torch.Tensor] = {
+            "tanh": torch.tanh, "linear": lambda z: z,
+        }[activation]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # x: (B, T, I) -> h: (B, T, H)
+        h = x.new_zeros(x.size(0), self.hidden_size)
+        xs = self.w_in(x)  # (B, T, H)
+        out = []
+        for t in range(x.size(1)):
+            h = self.act(xs[:, t] + self.w_rec(h))
+            out.append(h)
+        return torch.stack(out, dim=1)
+
+
+class JordanLayer(nn.Module):
+    """A Jordan layer: the previous step's output distribution is fed back.
+
+    h_t = tanh(W x_t + U y_{t-1} + b);  o_t = V h_t + c;  y_t = softmax(o_t);  y_0 = 0.
+    Returns the hidden states (B, T, H) and the output scores o (B, T, O).
+    Padding positions are skipped by the mask so that a right-to-left pass
+    starts at each sentence's real last token.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int):
+        super().__init__()
+        self.hidden_size, self.output_size = hidden_size, output_size
+        self.w_in = nn.Linear(input_size, hidden_size)  # W, b
+        self.w_fb = nn.Linear(output_size, hidden_size, bias=False)  # U
+        self.w_out = nn.Linear(hidden_size, output_size)  # V, c
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        # x: (B, T, I), mask: (B, T) bool -> h: (B, T, H), o: (B, T, O)
+        B, T, _ = x.shape
+        y = x.new_zeros(B, self.output_size)
+        xs = self.w_in(x)  # (B, T, H)
+        hs, os_ = [], []
+        for t in range(T):
+            h = torch.tanh(xs[:, t] + self.w_fb(y))  # (B, H)
+            o = self.w_out(h)  # (B, O)
+            if mask is not None:
+                # keep the feedback at zero until the first real token (right-to-left padding)
+                y = torch.where(mask[:, t, None], F.softmax(o, dim=-1), y)
+            else:
+                y = F.softmax(o, dim=-1)
+            hs.append(h)
+            os_.append(o)
+        return torch.stack(hs, 1), torch.stack(os_, 1)
+
+
+def _reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Reverse each sequence within its own length; padding stays at the end."""
+    # x: (B, T, D), lengths: (B,)
+    T = x.size(1)
+    idx = torch.arange(T, device=x.device).unsqueeze(0).expand(x.size(0), T)  # (B, T)
+    rev = (lengths.unsqueeze(1) - 1 - idx).clamp(min=0)
+    rev = torch.where(idx < lengths.unsqueeze(1), rev, idx)
+    return x.gather(1, rev.unsqueeze(-1).expand_as(x))
+
+
+class JordanEncoder(nn.Module):
+    """Stacked, optionally bidirectional Jordan network.
+
+    Each direction of each layer is a :class:`JordanLayer` whose outputs are
+    label scores. The top layer's scores from the two directions are added:
+    that sum is the network's tag output ("combined at the output").
+    """
+
+    def __init__(self, input_size: int, hidden: int, n_tags: int, layers: int, bidirectional: bool, dropout: float):
+        super().__init__()
+        self.dirs = 2 if bidirectional else 1
+        self.layers = nn.ModuleList()
+        for i in range(layers):
+            in_size = input_size if i == 0 else hidden * self.dirs
+            self.layers.append(nn.ModuleList(JordanLayer(in_size, hidden, n_tags) for _ in range(self.dirs)))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        # x: (B, T, I) -> features (B, T, dirs*H), tag scores (B, T, n_tags)
+        mask = torch.arange(x.size(1), device=x.device)[None, :] < lengths[:, None]  # (B, T)
+        scores = None
+        for i, directions in enumerate(self.layers):
+            if i > 0:
+                x = self.drop(x)
+            outs, scores = [], 0
+            for d, layer in enumerate(directions):
+                inp = x if d == 0 else _reverse_padded(x, lengths)
+                h, o = layer(inp, mask)
+                if d == 1:
+                    h, o = _reverse_padded(h, lengths), _reverse_padded(o, lengths)
+                outs.append(h)
+                scores = scores + o
+            x = torch.cat(outs, dim=-1)
+        return x, scores
+
+
+# --------------------------------------------------------------------------- model
+
+
+class CharCNN(nn.Module):
+    """Word features from characters: embed, convolve, max-pool over the word."""
+
+    def __init__(self, n_chars: int, char_dim: int, filters: int, width: int):
+        super().__init__()
+        self.emb = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.conv = nn.Conv1d(char_dim, filters, width, padding=width // 2)
+
+    def forward(self, chars: torch.Tensor) -> torch.Tensor:
+        # chars: (B, T, C) -> (B, T, F)
+        B, T, C = chars.shape
+        e = self.emb(chars.view(B * T, C)).transpose(1, 2)  # (B*T, char_dim, C)
+        h = torch.relu(self.conv(e))  # (B*T, F, C)
+        h = h.masked_fill((chars.view(B * T, 1, C) == 0), 0.0)
+        return h.max(dim=2).values.view(B, T, -1)
+
+
+class JointTagger(nn.Module):
+    """Tags every token and classifies the utterance's intent."""
+
+    def __init__(self, config: TaggerConfig):
+        super().__init__()
+        self.config = c = config
+        self.word_emb = nn.Embedding(c.vocab_size, c.emb_dim, padding_idx=0)
+        self.char_cnn = CharCNN(c.n_chars, c.char_dim, c.char_filters, c.char_width) if c.n_chars else None
+        in_size = c.emb_dim + (c.char_filters if c.n_chars else 0)
+        self.drop = nn.Dropout(c.dropout)
+        dirs = 2 if c.bidirectional else 1
+        rnn_dropout = c.dropout if c.layers > 1 else 0.0
+        if c.cell == "jordan":
+            self.rnn = JordanEncoder(in_size, c.hidden, c.n_tags, c.layers, c.bidirectional, c.dropout)
+            self.tag_head = None  # the Jordan network's own output is the tag score
+        else:
+            rnn_cls = {"elman": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[c.cell]
+            self.rnn = rnn_cls(in_size, c.hidden, num_layers=c.layers, bidirectional=c.bidirectional,
+                               batch_first=True, dropout=rnn_dropout)
+            self.tag_head = nn.Linear(dirs * c.hidden, c.n_tags)
+        feat = dirs * c.hidden
+        self.intent_head = nn.Linear(2 * feat, c.n_intents)
+        self.frame_head = nn.Linear(feat, c.n_frame_tags) if c.n_frame_tags else None
+
+    def forward(self, words: torch.Tensor, chars: torch.Tensor | None, lengths: torch.Tensor) -> dict[str, torch.Tensor]:
+        # words: (B, T) ids, chars: (B, T, C) ids, lengths: (B,) -> scores
+        x = self.word_emb(words)  # (B, T, E)
+        if self.char_cnn is not None:
+            x = torch.cat([x, self.char_cnn(chars)], dim=-1)  # (B, T, E+F)
+        x = self.drop(x)
+        mask = torch.arange(words.size(1), device=words.device)[None, :] < lengths[:, None]  # (B, T)
+        if self.tag_head is None:
+            feats, tag_scores = self.rnn(x, lengths)  # (B, T, D), (B, T, n_tags)
+        else:
+            if words.size(0) == 1 or bool((lengths == words.size(1)).all()):
+                feats, _ = self.rnn(x)  # no padding: skip packing
+            else:
+                packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+                feats, _ = self.rnn(packed)
+                feats, _ = nn.utils.rnn.pad_packed_sequence(feats, batch_first=True, total_length=words.size(1))
+            tag_scores = self.tag_head(self.drop(feats))  # (B, T, n_tags)
+        m = mask.unsqueeze(-1)  # (B, T, 1)
+        mean = (feats * m).sum(1) / lengths.clamp(min=1).unsqueeze(-1).to(feats.dtype)  # (B, D)
+        mx = feats.masked_fill(~m, -1e4).max(1).values  # (B, D)
+        out = {"tags": tag_scores, "intent": self.intent_head(self.drop(torch.cat([mean, mx], -1)))}
+        if self.frame_head is not None:
+            out["frame"] = self.frame_head(self.drop(feats))  # (B, T, n_frame_tags)
+        return out
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())

@@ -1,0 +1,135 @@
+"""Inference: text -> tokens, BIO tags with probabilities, entities and intent.
+
+Tags are decoded with a constrained Viterbi pass over the per-token label
+log-probabilities: an ``I-x`` tag may only follow ``B-x`` or ``I-x``. Each
+token's confidence is the model's probability of the tag it was given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from .artifact import Artifact, load
+from .data import tags_to_spans
+from .tokenizer import Token, tokenize
+from .vocab import encode_batch
+
+
+@dataclass
+class Entity:
+    label: str
+    start: int  # character offsets into the input text, end exclusive
+    end: int
+    confidence: float
+    first: int  # token indices, inclusive
+    last: int
+
+
+@dataclass
+class Prediction:
+    text: str
+    tokens: list[Token]
+    tags: list[str]
+    tag_probs: list[float]
+    entities: list[Entity]
+    intent: str
+    intent_confidence: float
+    intent_ranking: list[tuple[str, float]]
+    frame_tags: list[str] | None = None  # from the frame head, when the model has one
+    frame_entities: list[Entity] | None = None
+
+
+def allowed_transitions(tags: list[str]) -> torch.Tensor:
+    """(n, n) bool matrix: allowed[i, j] when tag j may follow tag i under BIO."""
+    n = len(tags)
+    allowed = torch.ones(n, n, dtype=torch.bool)
+    for j, tj in enumerate(tags):
+        if tj.startswith("I-"):
+            for i, ti in enumerate(tags):
+                allowed[i, j] = ti[2:] == tj[2:] and ti[:2] in ("B-", "I-")
+    return allowed
+
+
+def start_allowed(tags: list[str]) -> torch.Tensor:
+    return torch.tensor([not t.startswith("I-") for t in tags])
+
+
+def viterbi(logp: torch.Tensor, allowed: torch.Tensor, start: torch.Tensor) -> list[int]:
+    """Best tag path under hard BIO constraints. logp: (T, n) log-probabilities."""
+    neg = torch.tensor(-1e9, dtype=logp.dtype)
+    trans = torch.where(allowed, torch.tensor(0.0, dtype=logp.dtype), neg)  # (n, n)
+    score = torch.where(start, logp[0], neg)  # (n,)
+    back = []
+    for t in range(1, logp.size(0)):
+        total = score.unsqueeze(1) + trans  # (n_prev, n)
+        score, idx = total.max(0)
+        score = score + logp[t]
+        back.append(idx)
+    best = [int(score.argmax())]
+    for idx in reversed(back):
+        best.append(int(idx[best[-1]]))
+    return best[::-1]
+
+
+class Predictor:
+    """Wraps a loaded :class:`Artifact` for inference on raw text."""
+
+    def __init__(self, artifact: Artifact):
+        self.artifact = artifact
+        self.model = artifact.model.eval()
+        self._allowed = allowed_transitions(artifact.tags)
+        self._start = start_allowed(artifact.tags)
+        if artifact.frame_tags:
+            self._frame_allowed = allowed_transitions(artifact.frame_tags)
+            self._frame_start = start_allowed(artifact.frame_tags)
+
+    @classmethod
+    def from_dir(cls, path: str | Path) -> "Predictor":
+        return cls(load(path))
+
+    @property
+    def name(self) -> str:
+        return self.artifact.name
+
+    @property
+    def version(self) -> str:
+        return self.artifact.version
+
+    def _decode(self, tokens, scores, labels, allowed, start) -> tuple[list[str], list[float], list[Entity]]:
+        if not tokens:
+            return [], [], []
+        probs = torch.softmax(scores, dim=-1)  # (T, n)
+        path = viterbi(torch.log(probs.clamp_min(1e-12)), allowed, start)
+        tags = [labels[i] for i in path]
+        tag_probs = [float(probs[t, i]) for t, i in enumerate(path)]
+        entities = [
+            Entity(s["slot"], s["start"], s["end"], min(tag_probs[s["first"]: s["last"] + 1]), s["first"], s["last"])
+            for s in tags_to_spans(tokens, tags)
+        ]
+        return tags, tag_probs, entities
+
+    @torch.inference_mode()
+    def predict_batch(self, texts: list[str]) -> list[Prediction]:
+        art = self.artifact
+        token_lists = [tokenize(t) for t in texts]
+        batch = encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars)
+        out = self.model(batch["words"], batch["chars"], batch["lengths"])
+        intent_probs = torch.softmax(out["intent"], dim=-1)  # (B, n_intents)
+        results = []
+        for b, (text, tokens) in enumerate(zip(texts, token_lists)):
+            T = len(tokens)
+            tags, tag_probs, entities = self._decode(tokens, out["tags"][b, :T], art.tags, self._allowed, self._start)
+            frame_tags = frame_entities = None
+            if "frame" in out:
+                frame_tags, _, frame_entities = self._decode(
+                    tokens, out["frame"][b, :T], art.frame_tags, self._frame_allowed, self._frame_start)
+            conf, order = intent_probs[b].sort(descending=True)
+            ranking = [(art.intents[int(i)], float(c)) for c, i in zip(conf[:10], order[:10])]
+            results.append(Prediction(text, tokens, tags, tag_probs, entities, ranking[0][0], ranking[0][1],
+                                      ranking, frame_tags, frame_entities))
+        return results
+
+    def predict(self, text: str) -> Prediction:
+        return self.predict_batch([text])[0]

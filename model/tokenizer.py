@@ -1,0 +1,112 @@
+"""Tokenizer shared by training and serving.
+
+Splits raw user text into tokens that carry character offsets into the text
+the user sent, and normalises each token to the way ATIS is written
+(lowercase, no punctuation, ordinals and times as ATIS spells them).
+
+One surface piece may become several tokens ("9pm" -> "9" "pm",
+"21st" -> "twenty" "first"); each keeps offsets into the original text, so a
+span built from the first token's ``start`` and the last token's ``end``
+always slices the user's text exactly.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Combining marks belong to the letter before them ("e" + U+0301 is one letter).
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+
+# A piece is either a clock time, a run of letters/digits with internal
+# apostrophes or dots ("o'clock", "i'd", "st."), or one other visible character.
+_PIECE = re.compile(
+    r"""
+      (?P<clock>\d{1,2}[:.]\d{2}(?![\d]))             # 2:45, 9.30
+    | (?P<word>(?:[^\W_]|[{marks}])+(?:['\u2019\u2018](?:[^\W_]|[{marks}])+)*)  # words, contractions
+    | (?P<other>\S)                                   # punctuation, symbols, emoji
+    """.replace("{marks}", _MARKS),
+    re.VERBOSE,
+)
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_ORDINAL_UNITS = ["", "first", "second", "third", "fourth", "fifth", "sixth",
+                  "seventh", "eighth", "ninth"]
+_ORDINAL_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+                  "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+_TENS = {2: "twenty", 3: "thirty"}
+_ORDINAL_TENS = {2: "twentieth", 3: "thirtieth"}
+
+# Abbreviations people type for months; ATIS spells months out.
+MONTH_ABBREVIATIONS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april",
+    "jun": "june", "jul": "july", "aug": "august", "sep": "september",
+    "sept": "september", "oct": "october", "nov": "november", "dec": "december",
+}
+
+_ORDINAL_RE = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
+_NUM_ALPHA_RE = re.compile(r"^(\d+)(am|pm|a|p)$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A normalised token and where it came from in the original text."""
+
+    text: str  # normalised form, what the model sees
+    start: int  # character offset into the original text (inclusive)
+    end: int  # character offset into the original text (exclusive)
+
+
+def ordinal_words(n: int) -> list[str]:
+    """1 -> ['first'], 21 -> ['twenty', 'first'], 30 -> ['thirtieth'] (1..39)."""
+    if not 1 <= n <= 39:
+        raise ValueError(f"ordinal out of range: {n}")
+    if n < 10:
+        return [_ORDINAL_UNITS[n]]
+    if n < 20:
+        return [_ORDINAL_TEENS[n - 10]]
+    tens, units = divmod(n, 10)
+    if units == 0:
+        return [_ORDINAL_TENS[tens]]
+    return [_TENS[tens], _ORDINAL_UNITS[units]]
+
+
+def _normalise_piece(surface: str, kind: str, start: int, end: int) -> list[Token]:
+    """Turn one surface piece into zero or more normalised tokens."""
+    if kind == "other":
+        return []  # punctuation, symbols and emoji carry no slot value here
+    text = unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).lower()
+    if kind == "clock":
+        # ATIS writes clock times without a separator: "8:38" -> "838".
+        return [Token(re.sub(r"[:.]", "", text), start, end)]
+    m = _ORDINAL_RE.match(text)
+    if m and 1 <= int(m.group(1)) <= 39:
+        return [Token(w, start, end) for w in ordinal_words(int(m.group(1)))]
+    m = _NUM_ALPHA_RE.match(text)
+    if m:
+        # "9pm" -> "9" "pm": split at the digit/letter boundary, offsets exact.
+        split = start + len(m.group(1))
+        suffix = {"a": "am", "p": "pm"}.get(m.group(2), m.group(2))
+        return [Token(m.group(1), start, split), Token(suffix, split, end)]
+    return [Token(MONTH_ABBREVIATIONS.get(text, text), start, end)]
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into normalised tokens with exact character offsets."""
+    tokens: list[Token] = []
+    for m in _PIECE.finditer(text):
+        kind = m.lastgroup or "other"
+        start, end = m.span()
+        if kind == "word" and text[end:end + 1] == "." and m.group().lower() == "st":
+            end += 1  # "St. Louis": ATIS keeps the abbreviation's dot
+            tokens.append(Token("st.", start, end))
+            continue
+        tokens.extend(_normalise_piece(m.group(), kind, start, end))
+    return tokens
+
+
+def words(text: str) -> list[str]:
+    """The normalised token texts only."""
+    return [t.text for t in tokenize(text)]

@@ -1,0 +1,61 @@
+"""Vocabularies (words, characters, labels) and batching of token sequences into tensors."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import torch
+
+PAD, UNK = "<pad>", "<unk>"
+MAX_WORD_CHARS = 20  # characters seen by the char CNN per word
+
+
+@dataclass
+class Vocab:
+    """An ordered inventory; index 0 is padding and index 1 unknown when ``specials``."""
+
+    items: list[str]
+    specials: bool = True
+
+    def __post_init__(self) -> None:
+        self.index = {s: i for i, s in enumerate(self.items)}
+
+    @classmethod
+    def build(cls, seqs, min_count: int = 1, specials: bool = True) -> "Vocab":
+        counts = Counter(x for seq in seqs for x in seq)
+        items = sorted((x for x, c in counts.items() if c >= min_count), key=lambda x: (-counts[x], x))
+        return cls(([PAD, UNK] if specials else []) + items, specials)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __contains__(self, item: str) -> bool:
+        return item in self.index
+
+    def id(self, item: str) -> int:
+        if self.specials:
+            return self.index.get(item, 1)
+        return self.index[item]
+
+    def ids(self, seq: list[str]) -> list[int]:
+        return [self.id(x) for x in seq]
+
+
+def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None) -> dict[str, torch.Tensor]:
+    """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), lengths (B,)."""
+    B = len(sentences)
+    T = max(1, max((len(s) for s in sentences), default=1))
+    word_ids = torch.zeros(B, T, dtype=torch.long)
+    lengths = torch.tensor([max(1, len(s)) for s in sentences], dtype=torch.long)
+    char_ids = None
+    if chars is not None:
+        C = max(1, min(MAX_WORD_CHARS, max((len(w) for s in sentences for w in s), default=1)))
+        char_ids = torch.zeros(B, T, C, dtype=torch.long)
+    for b, sent in enumerate(sentences):
+        if sent:
+            word_ids[b, : len(sent)] = torch.tensor(words.ids(sent))
+        if char_ids is not None:
+            for t, w in enumerate(sent):
+                cs = chars.ids(list(w[:C]))
+                char_ids[b, t, : len(cs)] = torch.tensor(cs)
+    return {"words": word_ids, "chars": char_ids, "lengths": lengths}

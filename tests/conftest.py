@@ -1,0 +1,39 @@
+"""Shared fixtures: the committed default model and a live HTTP server of the app."""
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from model.artifact import default_dir  # noqa: E402
+from model.predict import Predictor  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def predictor() -> Predictor:
+    return Predictor.from_dir(default_dir())
+
+
+@pytest.fixture(scope="session")
+def live_url(predictor):
+    """The app served over real HTTP on a free loopback port."""
+    server = make_server("127.0.0.1", 0, create_app(predictor=predictor), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def http():
+    with requests.Session() as s:
+        yield s

@@ -1,0 +1,53 @@
+import pytest
+
+from model.tokenizer import ordinal_words, tokenize, words
+
+
+def pairs(text):
+    return [(t.text, text[t.start:t.end]) for t in tokenize(text)]
+
+
+def test_lowercases_and_splits_punctuation_with_exact_offsets():
+    text = "Leave Taipei on November 2nd!"
+    assert pairs(text) == [("leave", "Leave"), ("taipei", "Taipei"), ("on", "on"),
+                           ("november", "November"), ("second", "2nd")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("9pm", [("9", "9"), ("pm", "pm")]),
+    ("at 2:45pm", [("at", "at"), ("245", "2:45"), ("pm", "pm")]),
+    ("8:38 am", [("838", "8:38"), ("am", "am")]),
+    ("the 21st", [("the", "the"), ("twenty", "21st"), ("first", "21st")]),
+    ("March 10th", [("march", "March"), ("tenth", "10th")]),
+    ("Nov. 2", [("november", "Nov"), ("2", "2")]),
+    ("round-trip", [("round", "round"), ("trip", "trip")]),
+    ("I\u2019d like St. Louis", [("i'd", "I\u2019d"), ("like", "like"), ("st.", "St."), ("louis", "Louis")]),
+    ("Portland, OR", [("portland", "Portland"), ("or", "OR")]),
+    ("11/02", [("11", "11"), ("02", "02")]),
+])
+def test_normalises_what_people_type(text, expected):
+    assert pairs(text) == expected
+
+
+def test_other_scripts_and_emoji_do_not_break_offsets():
+    text = "飞往台北 ✈️ cafe\u0301 \u05e9\u05dc\u05d5\u05dd"
+    toks = tokenize(text)
+    assert [text[t.start:t.end] for t in toks] == ["飞往台北", "cafe\u0301", "\u05e9\u05dc\u05d5\u05dd"]
+    assert toks[1].text == "café"
+
+
+def test_empty_and_punctuation_only():
+    assert tokenize("") == []
+    assert tokenize("?!... \u2014") == []
+
+
+def test_ordinal_words():
+    assert ordinal_words(2) == ["second"]
+    assert ordinal_words(12) == ["twelfth"]
+    assert ordinal_words(30) == ["thirtieth"]
+    assert ordinal_words(31) == ["thirty", "first"]
+
+
+def test_atis_text_round_trips():
+    line = "what is american's last flight from boston to washington dc on july twenty first at 838 am"
+    assert words(line) == line.split()
