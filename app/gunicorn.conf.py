@@ -25,3 +25,6 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
     import torch
 
     torch.set_num_threads(1)
+
+# Worker heartbeat files in memory: works with a read-only root filesystem.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

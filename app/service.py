@@ -20,7 +20,9 @@ def parse_result(pred: Prediction, predictor: Predictor) -> dict:
     return {
         "text": text,
         "intent": {"name": intent_name(pred.intent), "confidence": round(pred.intent_confidence, 4)},
-        "slots": build_frame(text, pred.tokens, pred.entities, FRAME_SLOTS),
+        # the frame head (trained on typed text too) fills the slots when the model has one
+        "slots": build_frame(text, pred.tokens, pred.frame_entities if pred.frame_entities is not None
+                             else pred.entities, FRAME_SLOTS),
         "entities": entities,
         "model": {"name": predictor.name, "version": predictor.version},
     }

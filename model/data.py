@@ -16,9 +16,10 @@ from .tokenizer import Token, tokenize
 class Example:
     text: str
     tokens: list[Token]
-    tags: list[str]  # one BIO tag per token
+    tags: list[str] | None  # one BIO tag per token (None: no fine labels)
     intent: str | None = None  # None where the corpus has no intent (SGD)
     spans: list[dict] = field(default_factory=list)  # gold character spans, if any
+    frame_tags: list[str] | None = None  # BIO over the frame slots, for the frame head
 
     @property
     def words(self) -> list[str]:

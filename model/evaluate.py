@@ -1,5 +1,9 @@
-"""Evaluate a model artifact on ATIS: slot F1 (conlleval / seqeval default mode),
-intent accuracy and sentence-level frame accuracy.
+"""Evaluate a model artifact.
+
+ATIS: slot F1 (conlleval / seqeval default mode), intent accuracy and
+sentence-level frame accuracy. SGD-travel dev (when ``--data`` holds
+``sgd-travel/``): exact-span precision/recall/F1 per frame slot and an
+overlap-match F1, with ``return_time`` scored on its own.
 
     python -m model.evaluate --data ../shared/data [--model DIR] [--splits dev test] [--json]
 """
@@ -10,10 +14,10 @@ import json
 from pathlib import Path
 
 from .artifact import default_dir
-from .data import read_atis
-from .metrics import evaluate
+from .data import read_atis, read_sgd
+from .metrics import evaluate, evaluate_frames
 from .predict import Predictor
-from .train import atis_dir
+from .train import atis_dir, sgd_path
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -23,6 +27,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--splits", nargs="+", default=["dev", "test"])
     p.add_argument("--json", action="store_true", help="print the full metrics as JSON")
     p.add_argument("--per-slot", action="store_true", help="also print per-slot F1")
+    p.add_argument("--no-sgd", action="store_true", help="skip SGD-travel dev even when present")
     args = p.parse_args(argv)
 
     predictor = Predictor.from_dir(args.model)
@@ -30,16 +35,29 @@ def main(argv: list[str] | None = None) -> dict:
     results = {}
     for split in args.splits:
         results[f"atis_{split}"] = evaluate(predictor, read_atis(root / split))
+    sgd_dev = sgd_path(args.data, "dev")
+    if sgd_dev.is_file() and not args.no_sgd:
+        results["sgd_dev"] = evaluate_frames(predictor, read_sgd(sgd_dev))
     if args.json:
         print(json.dumps(results, indent=2))
         return results
     print(f"model {predictor.name} ({predictor.version}) from {args.model}")
     print(f"{'set':<12}{'n':>6}{'slot F1':>10}{'intent acc':>12}{'sentence acc':>14}")
     for name, m in results.items():
+        if name == "sgd_dev":
+            continue
         print(f"{name:<12}{m['n']:>6}{m['slot_f1']:>10.2f}{m['intent_acc']:>12.2f}{m['sentence_acc']:>14.2f}")
         if args.per_slot:
             for slot, f1 in m["per_slot_f1"].items():
                 print(f"    {slot:<34}{f1:>7.2f}")
+    if "sgd_dev" in results:
+        m = results["sgd_dev"]
+        print(f"\nSGD-travel dev ({m['n']} turns): frame spans")
+        print(f"{'slot':<14}{'gold':>6}{'P':>8}{'R':>8}{'exact F1':>10}{'overlap F1':>12}")
+        for slot in ("departure", "destination", "time", "micro", "return_time"):
+            r = m[slot]
+            print(f"{slot:<14}{r.get('gold', ''):>6}{r['precision']:>8.2f}{r['recall']:>8.2f}{r['f1']:>10.2f}"
+                  f"{r['overlap_f1']:>12.2f}")
     return results
 
 

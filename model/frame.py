@@ -13,7 +13,8 @@ never fills ``time``.
 
 Adjacent date/time entities are merged into one span ("November 2nd",
 "tomorrow morning", "next friday at 9 pm"); they may be separated by at most
-two connector words. With several candidates for a slot the most confident
+two connector words. Adjacent place entities merge too ("washington dc":
+city + state). With several candidates for a slot the most confident
 wins.
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ _PREFIXES = {
     "return_date": "return_time",
     "return_time": "return_time",
 }
-_MERGED = {"time", "return_time"}  # slots whose adjacent pieces form one span
+_MERGED = {"time", "return_time"}  # slots whose pieces merge across connector words
 CONNECTORS = frozenset({"at", "on", "in", "the", "of", "around", "about", "by", "this"})
 MAX_GAP = 2  # connector tokens allowed between two merged pieces
 
@@ -60,8 +61,11 @@ class Piece:
 
 
 def _mergeable(a: Piece, b: Piece, tokens: list[Token]) -> bool:
-    """``b`` continues ``a`` when only connector words lie between them ("and" only alone)."""
+    """``b`` continues ``a``: places when adjacent ("washington" "dc"); dates and times when
+    only connector words lie between them ("and" only alone)."""
     gap = [t.text for t in tokens[a.last + 1: b.first]]
+    if a.label not in _MERGED:
+        return not gap
     if gap == ["and"]:
         return True  # a window: "between 10 am and 2 pm"
     return len(gap) <= MAX_GAP and all(w in CONNECTORS for w in gap)
@@ -76,7 +80,7 @@ def candidates(entities: list, tokens: list[Token]) -> dict[str, list[Piece]]:
             continue
         piece = Piece(slot, e.start, e.end, e.confidence, e.first, e.last)
         group = out[slot]
-        if slot in _MERGED and group and _mergeable(group[-1], piece, tokens):
+        if group and _mergeable(group[-1], piece, tokens):
             last = group[-1]
             group[-1] = Piece(slot, last.start, max(last.end, piece.end), min(last.confidence, piece.confidence),
                               last.first, piece.last)
@@ -97,3 +101,31 @@ def build_frame(text: str, tokens: list[Token], entities: list,
             "confidence": round(best.confidence, 4),
         }
     return frame
+
+
+def frame_spans(tokens: list[Token], entities: list) -> list[Piece]:
+    """Every frame span (not only the best per slot), date/time pieces merged."""
+    return sorted((p for group in candidates(entities, tokens).values() for p in group), key=lambda p: p.start)
+
+
+def frame_tags_from_fine(tokens: list[Token], fine_tags: list[str]) -> list[str]:
+    """Frame BIO tags (departure/destination/time/return_time) from fine ATIS tags.
+
+    Used to supervise the frame head with ATIS. Dates follow SGD-travel's span
+    convention, which includes a leading "the" ("the 11th").
+    """
+    from .data import tags_to_spans  # local: data imports the tokenizer only
+
+    pieces = [Piece(s["slot"], s["start"], s["end"], 1.0, s["first"], s["last"])
+              for s in tags_to_spans(tokens, fine_tags)]
+    tags = ["O"] * len(tokens)
+    for p in frame_spans(tokens, pieces):
+        first = p.first
+        if p.label in _MERGED and first > 0 and tokens[first - 1].text == "the" and tags[first - 1] == "O":
+            first -= 1  # SGD-travel's convention: "the 11th" is the date, ATIS leaves "the" out
+        for i in range(first, p.last + 1):
+            tags[i] = ("B-" if i == first else "I-") + p.label
+    return tags
+
+
+FRAME_TAGS = ["O"] + [f"{p}-{s}" for s in ALL_FRAME_LABELS for p in ("B", "I")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from seqeval.metrics import classification_report, f1_score
 
 from .data import Example
+from .frame import FRAME_SLOTS, frame_spans
 from .predict import Predictor
 
 
@@ -43,3 +44,63 @@ def headline(m: dict) -> str:
     if "intent_acc" in m:
         parts += [f"intent acc {m['intent_acc']:.2f}", f"sentence acc {m['sentence_acc']:.2f}"]
     return ", ".join(parts)
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = 100 * tp / n_pred if n_pred else 0.0
+    r = 100 * tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def span_scores(gold: list[list[tuple[str, int, int]]], pred: list[list[tuple[str, int, int]]],
+                slots: tuple[str, ...]) -> dict:
+    """Exact-span and overlap-match precision/recall/F1 per slot, and micro over ``slots``.
+
+    A predicted span counts (exact) when its slot, start and end equal a gold span's; for the
+    overlap figure it counts when it overlaps a not yet matched gold span of the same slot.
+    A span predicted with the wrong slot is a false positive for that slot and leaves the gold
+    span unfound (e.g. a return date predicted as ``time``).
+    """
+    out: dict = {}
+    totals = {"tp": 0, "otp": 0, "pred": 0, "gold": 0}
+    for slot in slots:
+        tp = otp = n_pred = n_gold = 0
+        for g_all, p_all in zip(gold, pred):
+            g = [(s, e) for lab, s, e in g_all if lab == slot]
+            p = [(s, e) for lab, s, e in p_all if lab == slot]
+            n_gold, n_pred = n_gold + len(g), n_pred + len(p)
+            tp += len(set(g) & set(p))
+            unmatched = list(g)
+            for ps, pe in p:
+                hit = next((x for x in unmatched if x[0] < pe and ps < x[1]), None)
+                if hit is not None:
+                    unmatched.remove(hit)
+                    otp += 1
+        p_, r_, f_ = _prf(tp, n_pred, n_gold)
+        out[slot] = {"precision": round(p_, 2), "recall": round(r_, 2), "f1": round(f_, 2),
+                     "overlap_f1": round(_prf(otp, n_pred, n_gold)[2], 2), "gold": n_gold, "predicted": n_pred}
+        for k, v in (("tp", tp), ("otp", otp), ("pred", n_pred), ("gold", n_gold)):
+            totals[k] += v
+    p_, r_, f_ = _prf(totals["tp"], totals["pred"], totals["gold"])
+    out["micro"] = {"precision": round(p_, 2), "recall": round(r_, 2), "f1": round(f_, 2),
+                    "overlap_f1": round(_prf(totals["otp"], totals["pred"], totals["gold"])[2], 2)}
+    return out
+
+
+def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: int = 256) -> dict:
+    """Frame-span scores on examples with gold character spans (SGD-travel).
+
+    Spans come from the model's frame head when it has one, else from its fine entities mapped
+    through ``model.frame``. ``return_time`` is scored on its own, outside the micro average.
+    """
+    gold, pred = [], []
+    for i in range(0, len(examples), batch_size):
+        chunk = examples[i: i + batch_size]
+        for e, p in zip(chunk, predictor.predict_batch([e.text for e in chunk])):
+            entities = p.frame_entities if p.frame_entities is not None else p.entities
+            pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, entities)])
+            gold.append([(s["slot"], s["start"], s["end"]) for s in e.spans])
+    scores = span_scores(gold, pred, FRAME_SLOTS)
+    scores["return_time"] = span_scores(gold, pred, ("return_time",))["return_time"]
+    scores["n"] = len(examples)
+    return scores

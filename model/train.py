@@ -1,11 +1,17 @@
-"""Train the joint recurrent tagger on ATIS.
+"""Train the joint recurrent tagger on ATIS, optionally with SGD-travel.
 
-    python -m model.train --data ../shared/data --out model/artifacts/default
+    python -m model.train --data ../shared/data --out model/artifacts/default [--sgd]
 
-``--data`` is either a directory holding ``atis/`` or an ATIS-format
-directory with ``train/``, ``dev/`` and optionally ``test/`` splits.
-Early stopping on dev slot F1; the best epoch's weights are written,
-atomically, with their configuration, metrics and training curves.
+``--data`` is either a directory holding ``atis/`` (and ``sgd-travel/``) or an
+ATIS-format directory with ``train/``, ``dev/`` and optionally ``test/``.
+
+With ``--sgd`` the shared encoder gets a second, frame head (BIO over
+departure/destination/time/return_time): ATIS supervises the fine head, the
+intent head and, through ``model.frame``'s mapping, the frame head; SGD-travel
+supervises the frame head only. Early stopping on dev: ATIS slot F1, or with
+``--sgd`` the mean of ATIS slot F1 and SGD-travel frame span F1. The best
+epoch's weights are written atomically with their configuration, metrics and
+training curves.
 """
 from __future__ import annotations
 
@@ -24,8 +30,9 @@ import torch.nn as nn
 from tqdm import tqdm
 
 from . import artifact as art_io
-from .data import Example, read_atis
-from .metrics import evaluate, headline
+from .data import Example, read_atis, read_sgd
+from .frame import FRAME_TAGS, frame_tags_from_fine
+from .metrics import evaluate, evaluate_frames, headline
 from .network import CELLS, JointTagger, TaggerConfig
 from .predict import Predictor
 from .vocab import UNK, Vocab, encode_batch
@@ -35,11 +42,16 @@ def atis_dir(data: Path) -> Path:
     return data / "atis" if (data / "atis" / "train").is_dir() else data
 
 
+def sgd_path(data: Path, split: str) -> Path:
+    return (data / "sgd-travel" if (data / "sgd-travel").is_dir() else data) / f"{split}.jsonl"
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
     p.add_argument("--out", type=Path, default=art_io.default_dir(), help="artifact directory to write")
-    p.add_argument("--name", default=None, help="model name (default: atis-<bi><cell>)")
+    p.add_argument("--name", default=None, help="model name (default: atis[-sgd]-<bi><cell>)")
+    p.add_argument("--sgd", action="store_true", help="also train a frame head on SGD-travel")
     p.add_argument("--cell", choices=CELLS, default="lstm")
     p.add_argument("--layers", type=int, default=1)
     p.add_argument("--unidirectional", action="store_true")
@@ -55,6 +67,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--clip", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    p.add_argument("--device", default="cpu", help="torch device to train on (cpu, cuda)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p.parse_args(argv)
 
@@ -96,35 +109,72 @@ def plot_curves(history: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+def masked_ce(scores: torch.Tensor, gold: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy averaged over the positions with a gold label (-100: none); 0 when none."""
+    scores, gold = scores.reshape(-1, scores.size(-1)), gold.reshape(-1)
+    n = (gold != -100).sum()
+    if n == 0:
+        return scores.sum() * 0.0
+    return nn.functional.cross_entropy(scores, gold, ignore_index=-100, reduction="sum") / n
+
+
+def label_tensor(batch: list[Example], attr: str, index: dict[str, int], T: int) -> torch.Tensor:
+    """(B, T) label ids from each example's ``attr`` tag list; -100 where absent or padding."""
+    gold = torch.full((len(batch), T), -100, dtype=torch.long)
+    for b, e in enumerate(batch):
+        seq = getattr(e, attr)
+        if seq is not None:
+            gold[b, : len(seq)] = torch.tensor([index.get(t, -100) for t in seq])
+    return gold
+
+
+def dev_scores(predictor: Predictor, atis_dev: list[Example], sgd_dev: list[Example] | None) -> dict:
+    dev = evaluate(predictor, atis_dev)
+    dev["select"] = dev["slot_f1"]
+    if sgd_dev is not None:
+        dev["sgd"] = evaluate_frames(predictor, sgd_dev)
+        dev["select"] = (dev["slot_f1"] + dev["sgd"]["micro"]["f1"]) / 2
+    return dev
+
+
 def train(args: argparse.Namespace) -> dict:
     set_seed(args.seed)
     if args.threads:
         torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
     root = atis_dir(args.data)
-    train_ex, dev_ex = read_atis(root / "train"), read_atis(root / "dev")
-    test_ex = read_atis(root / "test") if (root / "test").is_dir() else None
+    atis_train, atis_dev = read_atis(root / "train"), read_atis(root / "dev")
+    atis_test = read_atis(root / "test") if (root / "test").is_dir() else None
+    sgd_train = read_sgd(sgd_path(args.data, "train")) if args.sgd else []
+    sgd_dev = read_sgd(sgd_path(args.data, "dev")) if args.sgd else None
+    for e in atis_train:
+        e.frame_tags = frame_tags_from_fine(e.tokens, e.tags)
+    for e in sgd_train:  # SGD is tagged with frame labels only
+        e.frame_tags, e.tags = e.tags, None
+    train_ex = atis_train + sgd_train
 
     counts = Counter(w for e in train_ex for w in e.words)
     words = Vocab.build(e.words for e in train_ex)
     chars = Vocab.build((c for w in e.words for c in w) for e in train_ex) if args.char_filters else None
-    tags = ["O"] + sorted({t for e in train_ex for t in e.tags} - {"O"})
-    intents = sorted({e.intent for e in train_ex})
+    tags = ["O"] + sorted({t for e in atis_train for t in e.tags} - {"O"})
+    intents = sorted({e.intent for e in atis_train})
+    frame_tags = FRAME_TAGS if args.sgd else []
     tag_id, intent_id = {t: i for i, t in enumerate(tags)}, {t: i for i, t in enumerate(intents)}
+    frame_id = {t: i for i, t in enumerate(frame_tags)}
 
     config = TaggerConfig(
         vocab_size=len(words), n_tags=len(tags), n_intents=len(intents),
         n_chars=len(chars) if chars else 0, cell=args.cell, layers=args.layers,
         bidirectional=not args.unidirectional, emb_dim=args.emb_dim, char_filters=args.char_filters or 64,
-        hidden=args.hidden, dropout=args.dropout,
+        hidden=args.hidden, dropout=args.dropout, n_frame_tags=len(frame_tags),
     )
-    model = JointTagger(config)
-    name = args.name or f"atis-{'' if args.unidirectional else 'bi'}{args.cell}"
-    artifact = art_io.Artifact(model, words, chars, tags, intents, name=name)
+    model = JointTagger(config).to(args.device)
+    corpora = "atis-sgd" if args.sgd else "atis"
+    name = args.name or f"{corpora}-{'' if args.unidirectional else 'bi'}{args.cell}"
+    artifact = art_io.Artifact(model, words, chars, tags, intents, frame_tags, name=name)
     predictor = Predictor(artifact)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    tag_loss = nn.CrossEntropyLoss(ignore_index=-100)
-    print(f"{name}: {model.num_parameters():,} parameters; {len(train_ex)} train, {len(dev_ex)} dev; "
+    print(f"{name}: {model.num_parameters():,} parameters; {len(atis_train)} ATIS + {len(sgd_train)} SGD train; "
           f"{len(words)} words, {len(tags)} tags, {len(intents)} intents", file=sys.stderr)
 
     history, best, best_state, bad_epochs = [], -1.0, None, 0
@@ -137,12 +187,14 @@ def train(args: argparse.Namespace) -> dict:
             enc = encode_batch([drop_words(e.words, counts, args.word_dropout, rng) for e in batch], words, chars)
             # chars come from the real words even when the word id is dropped
             enc["chars"] = encode_batch([e.words for e in batch], words, chars)["chars"]
-            out = model(enc["words"], enc["chars"], enc["lengths"])
-            gold = torch.full(enc["words"].shape, -100, dtype=torch.long)
-            for b, e in enumerate(batch):
-                gold[b, : len(e.tags)] = torch.tensor([tag_id[t] for t in e.tags])
-            gold_int = torch.tensor([intent_id[e.intent] for e in batch])
-            loss = tag_loss(out["tags"].reshape(-1, len(tags)), gold.view(-1)) + tag_loss(out["intent"], gold_int)
+            dev_ = args.device
+            out = model(enc["words"].to(dev_), enc["chars"].to(dev_) if chars else None, enc["lengths"].to(dev_))
+            T = enc["words"].size(1)
+            gold_int = torch.tensor([intent_id[e.intent] if e.intent is not None else -100 for e in batch])
+            loss = (masked_ce(out["tags"], label_tensor(batch, "tags", tag_id, T).to(dev_))
+                    + masked_ce(out["intent"], gold_int.to(dev_)))
+            if "frame" in out:
+                loss = loss + masked_ce(out["frame"], label_tensor(batch, "frame_tags", frame_id, T).to(dev_))
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), args.clip)
@@ -150,36 +202,44 @@ def train(args: argparse.Namespace) -> dict:
             total += loss.item()
             bar.set_postfix(loss=f"{loss.item():.3f}")
         model.eval()
-        dev = evaluate(predictor, dev_ex)
+        dev = dev_scores(predictor, atis_dev, sgd_dev)
         seconds = time.perf_counter() - t0
         history.append({"epoch": epoch, "train_loss": total / n_batches, "dev": dev, "seconds": seconds})
-        improved = dev["slot_f1"] > best
-        print(f"epoch {epoch:2d}  loss {total / n_batches:.4f}  dev {headline(dev)}  "
+        improved = dev["select"] > best
+        sgd_note = f", SGD span F1 {dev['sgd']['micro']['f1']:.2f}" if "sgd" in dev else ""
+        print(f"epoch {epoch:2d}  loss {total / n_batches:.4f}  dev {headline(dev)}{sgd_note}  "
               f"({seconds:.0f}s){'  *' if improved else ''}", file=sys.stderr)
         if improved:
-            best, bad_epochs = dev["slot_f1"], 0
+            best, bad_epochs = dev["select"], 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
             bad_epochs += 1
             if bad_epochs >= args.patience:
-                print(f"early stop: no dev slot F1 gain in {args.patience} epochs", file=sys.stderr)
+                print(f"early stop: no dev gain in {args.patience} epochs", file=sys.stderr)
                 break
 
     model.load_state_dict(best_state)
-    model.eval()
-    metrics = {"dev": evaluate(predictor, dev_ex)}
-    if test_ex is not None:
-        metrics["test"] = evaluate(predictor, test_ex)
-    best_epoch = max(history, key=lambda h: h["dev"]["slot_f1"])["epoch"]
+    model.to("cpu").eval()
+    metrics = {"dev": evaluate(predictor, atis_dev)}
+    if atis_test is not None:
+        metrics["test"] = evaluate(predictor, atis_test)
+    if sgd_dev is not None:
+        metrics["sgd_dev"] = evaluate_frames(predictor, sgd_dev)
+    best_epoch = max(history, key=lambda h: h["dev"]["select"])["epoch"]
     metrics["training"] = {"best_epoch": best_epoch, "epochs_run": len(history),
                            "seconds_per_epoch": sum(h["seconds"] for h in history) / len(history),
                            "parameters": model.num_parameters(),
                            "history": [{k: h[k] for k in ("epoch", "train_loss", "seconds")} |
-                                       {"dev_" + k: h["dev"][k] for k in ("slot_f1", "intent_acc", "sentence_acc")}
+                                       {"dev_" + k: h["dev"][k] for k in ("slot_f1", "intent_acc", "sentence_acc")} |
+                                       ({"dev_sgd_span_f1": h["dev"]["sgd"]["micro"]["f1"]} if "sgd" in h["dev"] else {})
                                        for h in history]}
     artifact.metrics = metrics
-    artifact.meta = {"trained_on": {"train": "ATIS train (4,478 utterances, JointBERT split)",
-                                    "selection": "ATIS dev slot F1"},
+    trained_on = {"atis": "ATIS train (4,478 utterances, JointBERT split; DARPA ATIS, Hemphill et al. 1990)"}
+    if args.sgd:
+        trained_on["sgd_travel"] = (f"Schema-Guided Dialogue travel user turns, train split ({len(sgd_train):,}); "
+                                    "Rastogi et al. 2020, Google, CC BY-SA 4.0")
+    artifact.meta = {"trained_on": trained_on,
+                     "selection": "dev: ATIS slot F1" + (" averaged with SGD-travel frame span F1" if args.sgd else ""),
                      "hyperparameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
                                          if k not in ("data", "out", "quiet")}}
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,10 +248,12 @@ def train(args: argparse.Namespace) -> dict:
         art_io.save(artifact, args.out, {"training_curves.png": curves})
     for split in ("dev", "test"):
         if split in metrics:
-            print(f"{split}: {headline(metrics[split])}", file=sys.stderr)
-    print(json.dumps({"out": str(args.out), "version": artifact.version,
-                      **{s: {k: round(metrics[s][k], 2) for k in ("slot_f1", "intent_acc", "sentence_acc")}
-                         for s in ("dev", "test") if s in metrics}}))
+            print(f"ATIS {split}: {headline(metrics[split])}", file=sys.stderr)
+    summary = {s: {k: round(metrics[s][k], 2) for k in ("slot_f1", "intent_acc", "sentence_acc")}
+               for s in ("dev", "test") if s in metrics}
+    if "sgd_dev" in metrics:
+        summary["sgd_dev"] = {k: metrics["sgd_dev"][k]["f1"] for k in ("departure", "destination", "time", "micro")}
+    print(json.dumps({"out": str(args.out), "version": artifact.version, **summary}))
     return metrics
 
 

@@ -5,7 +5,7 @@ from conftest import FIXTURES
 
 
 def test_read_atis_fixture():
-    ex = read_atis(FIXTURES / "atis_tiny" / "train")
+    ex = read_atis(FIXTURES / "data" / "atis" / "train")
     assert len(ex) == 8
     assert ex[0].words[:3] == ["i", "want", "to"]
     assert ex[0].tags[5] == "B-fromloc.city_name"
@@ -13,7 +13,7 @@ def test_read_atis_fixture():
 
 
 def test_read_sgd_aligns_spans_to_tokens_exactly():
-    ex = read_sgd(FIXTURES / "sgd_tiny.jsonl")
+    ex = read_sgd(FIXTURES / "data" / "sgd-travel" / "train.jsonl")
     assert len(ex) == 3
     first = ex[0]
     assert first.tags == ["O", "O", "O", "B-time", "I-time", "I-time", "O", "B-departure", "I-departure", "O",

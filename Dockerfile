@@ -1,0 +1,30 @@
+# Slot-filling service: gunicorn + Flask serving the committed bidirectional RNN tagger (CPU only).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /srv
+
+# CPU-only torch from PyTorch's CPU index first (PyPI's default build bundles CUDA, several GB),
+# then the rest of the runtime requirements; torch==2.13.0 is then already satisfied.
+COPY requirements.txt .
+RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
+    && pip install -r requirements.txt
+
+COPY app/ app/
+COPY model/ model/
+
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin slot
+USER 10001
+
+ENV SLOT_BIND=0.0.0.0:8000 \
+    SLOT_WORKERS=2
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=3s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status != 200)"]
+
+CMD ["gunicorn", "-c", "app/gunicorn.conf.py", "app.wsgi:app"]

