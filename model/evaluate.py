@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--json", action="store_true", help="print the full metrics as JSON")
     p.add_argument("--per-slot", action="store_true", help="also print per-slot F1")
     p.add_argument("--no-sgd", action="store_true", help="skip SGD-travel dev even when present")
+    p.add_argument("--errors", type=int, default=0, metavar="N", help="print N SGD-travel dev turns it got wrong")
     args = p.parse_args(argv)
 
     predictor = Predictor.from_dir(args.model)
@@ -37,7 +38,11 @@ def main(argv: list[str] | None = None) -> dict:
         results[f"atis_{split}"] = evaluate(predictor, read_atis(root / split))
     sgd_dev = sgd_path(args.data, "dev")
     if sgd_dev.is_file() and not args.no_sgd:
-        results["sgd_dev"] = evaluate_frames(predictor, read_sgd(sgd_dev))
+        errors: list = []
+        results["sgd_dev"] = evaluate_frames(predictor, read_sgd(sgd_dev), errors=errors)
+        for text, gold, pred in errors[: args.errors]:
+            show = lambda spans: ", ".join(f"{lab}={text[s:e]!r}" for lab, s, e in spans) or "-"  # noqa: E731
+            print(f"{text!r}\n    gold: {show(gold)}\n    pred: {show(pred)}")
     if args.json:
         print(json.dumps(results, indent=2))
         return results

@@ -87,7 +87,8 @@ def span_scores(gold: list[list[tuple[str, int, int]]], pred: list[list[tuple[st
     return out
 
 
-def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: int = 256) -> dict:
+def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: int = 256,
+                    errors: list | None = None) -> dict:
     """Frame-span scores on examples with gold character spans (SGD-travel).
 
     Spans come from the model's frame head when it has one, else from its fine entities mapped
@@ -100,6 +101,8 @@ def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: i
             entities = p.frame_entities if p.frame_entities is not None else p.entities
             pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, entities)])
             gold.append([(s["slot"], s["start"], s["end"]) for s in e.spans])
+            if errors is not None and set(pred[-1]) != set(gold[-1]):
+                errors.append((e.text, gold[-1], pred[-1]))
     scores = span_scores(gold, pred, FRAME_SLOTS)
     scores["return_time"] = span_scores(gold, pred, ("return_time",))["return_time"]
     scores["n"] = len(examples)

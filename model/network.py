@@ -39,6 +39,8 @@ class TaggerConfig:
     hidden: int = 200  # per direction
     dropout: float = 0.5
     n_frame_tags: int = 0  # 0: no frame head (see model card for its use)
+    n_shapes: int = 0  # 0: no casing feature; else the size of tokenizer.SHAPES
+    shape_dim: int = 8
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -190,7 +192,8 @@ class JointTagger(nn.Module):
         self.config = c = config
         self.word_emb = nn.Embedding(c.vocab_size, c.emb_dim, padding_idx=0)
         self.char_cnn = CharCNN(c.n_chars, c.char_dim, c.char_filters, c.char_width) if c.n_chars else None
-        in_size = c.emb_dim + (c.char_filters if c.n_chars else 0)
+        self.shape_emb = nn.Embedding(c.n_shapes, c.shape_dim, padding_idx=0) if c.n_shapes else None
+        in_size = c.emb_dim + (c.char_filters if c.n_chars else 0) + (c.shape_dim if c.n_shapes else 0)
         self.drop = nn.Dropout(c.dropout)
         dirs = 2 if c.bidirectional else 1
         rnn_dropout = c.dropout if c.layers > 1 else 0.0
@@ -206,11 +209,14 @@ class JointTagger(nn.Module):
         self.intent_head = nn.Linear(2 * feat, c.n_intents)
         self.frame_head = nn.Linear(feat, c.n_frame_tags) if c.n_frame_tags else None
 
-    def forward(self, words: torch.Tensor, chars: torch.Tensor | None, lengths: torch.Tensor) -> dict[str, torch.Tensor]:
-        # words: (B, T) ids, chars: (B, T, C) ids, lengths: (B,) -> scores
+    def forward(self, words: torch.Tensor, chars: torch.Tensor | None, lengths: torch.Tensor,
+                shapes: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+        # words: (B, T) ids, chars: (B, T, C) ids, lengths: (B,), shapes: (B, T) ids -> scores
         x = self.word_emb(words)  # (B, T, E)
         if self.char_cnn is not None:
             x = torch.cat([x, self.char_cnn(chars)], dim=-1)  # (B, T, E+F)
+        if self.shape_emb is not None:
+            x = torch.cat([x, self.shape_emb(shapes)], dim=-1)  # (B, T, E+F+S)
         x = self.drop(x)
         mask = torch.arange(words.size(1), device=words.device)[None, :] < lengths[:, None]  # (B, T)
         if self.tag_head is None:

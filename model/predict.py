@@ -114,11 +114,13 @@ class Predictor:
     def predict_batch(self, texts: list[str]) -> list[Prediction]:
         art = self.artifact
         token_lists = [tokenize(t) for t in texts]
-        batch = encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars)
+        batch = encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars,
+                             [[t.shape for t in toks] for toks in token_lists] if art.model.config.n_shapes else None)
         device = art.model.word_emb.weight.device
         if device.type != "cpu":  # training on an accelerator evaluates there too
             batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}
-        out = {k: v.float().cpu() for k, v in self.model(batch["words"], batch["chars"], batch["lengths"]).items()}
+        out = {k: v.float().cpu() for k, v in self.model(batch["words"], batch["chars"], batch["lengths"],
+                                                                batch["shapes"]).items()}
         intent_probs = torch.softmax(out["intent"], dim=-1)  # (B, n_intents)
         results = []
         for b, (text, tokens) in enumerate(zip(texts, token_lists)):

@@ -57,6 +57,25 @@ class Token:
     text: str  # normalised form, what the model sees
     start: int  # character offset into the original text (inclusive)
     end: int  # character offset into the original text (exclusive)
+    shape: int = 1  # casing of the surface form, one of SHAPES
+
+
+# Casing of what the user typed (the normalised text is lowercase): index 0 is padding.
+SHAPES = ("<pad>", "lower", "title", "upper", "mixed", "digit")
+
+
+def shape_of(surface: str) -> int:
+    """Index into SHAPES of a surface form: "boston" 1, "Boston" 2, "SFO" 3, "McAllen" 4, "2nd" 5."""
+    if any(c.isdigit() for c in surface):
+        return 5
+    cased = [c for c in surface if c.isupper() or c.islower()]
+    if not cased or all(c.islower() for c in cased):
+        return 1
+    if all(c.isupper() for c in cased):
+        return 3 if len(cased) > 1 else 2
+    if cased[0].isupper() and all(c.islower() for c in cased[1:]):
+        return 2
+    return 4
 
 
 def ordinal_words(n: int) -> list[str]:
@@ -78,19 +97,20 @@ def _normalise_piece(surface: str, kind: str, start: int, end: int) -> list[Toke
     if kind == "other":
         return []  # punctuation, symbols and emoji carry no slot value here
     text = unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).lower()
+    shape = shape_of(surface)
     if kind == "clock":
         # ATIS writes clock times without a separator: "8:38" -> "838".
-        return [Token(re.sub(r"[:.]", "", text), start, end)]
+        return [Token(re.sub(r"[:.]", "", text), start, end, shape)]
     m = _ORDINAL_RE.match(text)
     if m and 1 <= int(m.group(1)) <= 39:
-        return [Token(w, start, end) for w in ordinal_words(int(m.group(1)))]
+        return [Token(w, start, end, shape) for w in ordinal_words(int(m.group(1)))]
     m = _NUM_ALPHA_RE.match(text)
     if m:
         # "9pm" -> "9" "pm": split at the digit/letter boundary, offsets exact.
         split = start + len(m.group(1))
         suffix = {"a": "am", "p": "pm"}.get(m.group(2), m.group(2))
-        return [Token(m.group(1), start, split), Token(suffix, split, end)]
-    return [Token(MONTH_ABBREVIATIONS.get(text, text), start, end)]
+        return [Token(m.group(1), start, split, 5), Token(suffix, split, end, shape_of(surface[len(m.group(1)):]))]
+    return [Token(MONTH_ABBREVIATIONS.get(text, text), start, end, shape)]
 
 
 def tokenize(text: str) -> list[Token]:
@@ -101,7 +121,7 @@ def tokenize(text: str) -> list[Token]:
         start, end = m.span()
         if kind == "word" and text[end:end + 1] == "." and m.group().lower() == "st":
             end += 1  # "St. Louis": ATIS keeps the abbreviation's dot
-            tokens.append(Token("st.", start, end))
+            tokens.append(Token("st.", start, end, shape_of(m.group())))
             continue
         tokens.extend(_normalise_piece(m.group(), kind, start, end))
     return tokens

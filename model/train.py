@@ -35,6 +35,7 @@ from .frame import FRAME_TAGS, frame_tags_from_fine
 from .metrics import evaluate, evaluate_frames, headline
 from .network import CELLS, JointTagger, TaggerConfig
 from .predict import Predictor
+from .tokenizer import SHAPES
 from .vocab import UNK, Vocab, encode_batch
 
 
@@ -60,6 +61,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--char-filters", type=int, default=64, help="0 disables the char CNN")
     p.add_argument("--dropout", type=float, default=0.5)
     p.add_argument("--word-dropout", type=float, default=0.05, help="chance of replacing a word by <unk>")
+    p.add_argument("--no-shape", action="store_true", help="no casing feature")
+    p.add_argument("--lowercase-aug", type=float, default=0.3,
+                   help="chance of showing a cased training sentence with its casing feature as all lowercase")
     p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--patience", type=int, default=8)
     p.add_argument("--batch-size", type=int, default=32)
@@ -167,6 +171,7 @@ def train(args: argparse.Namespace) -> dict:
         n_chars=len(chars) if chars else 0, cell=args.cell, layers=args.layers,
         bidirectional=not args.unidirectional, emb_dim=args.emb_dim, char_filters=args.char_filters or 64,
         hidden=args.hidden, dropout=args.dropout, n_frame_tags=len(frame_tags),
+        n_shapes=0 if args.no_shape else len(SHAPES),
     )
     model = JointTagger(config).to(args.device)
     corpora = "atis-sgd" if args.sgd else "atis"
@@ -184,11 +189,17 @@ def train(args: argparse.Namespace) -> dict:
         bar = tqdm(batches(train_ex, args.batch_size, True, rng), total=n_batches, desc=f"epoch {epoch}",
                    disable=args.quiet, leave=False)
         for batch in bar:
-            enc = encode_batch([drop_words(e.words, counts, args.word_dropout, rng) for e in batch], words, chars)
+            shapes = None
+            if config.n_shapes:
+                shapes = [[t.shape for t in e.tokens] if rng.random() >= args.lowercase_aug
+                          else [5 if t.shape == 5 else 1 for t in e.tokens] for e in batch]
+            enc = encode_batch([drop_words(e.words, counts, args.word_dropout, rng) for e in batch], words, chars,
+                               shapes)
             # chars come from the real words even when the word id is dropped
             enc["chars"] = encode_batch([e.words for e in batch], words, chars)["chars"]
             dev_ = args.device
-            out = model(enc["words"].to(dev_), enc["chars"].to(dev_) if chars else None, enc["lengths"].to(dev_))
+            out = model(enc["words"].to(dev_), enc["chars"].to(dev_) if chars else None, enc["lengths"].to(dev_),
+                        enc["shapes"].to(dev_) if shapes else None)
             T = enc["words"].size(1)
             gold_int = torch.tensor([intent_id[e.intent] if e.intent is not None else -100 for e in batch])
             loss = (masked_ce(out["tags"], label_tensor(batch, "tags", tag_id, T).to(dev_))

@@ -41,11 +41,18 @@ class Vocab:
         return [self.id(x) for x in seq]
 
 
-def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None) -> dict[str, torch.Tensor]:
-    """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), lengths (B,)."""
+def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
+                 shapes: list[list[int]] | None = None) -> dict[str, torch.Tensor | None]:
+    """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), shape ids (B, T), lengths (B,)."""
     B = len(sentences)
     T = max(1, max((len(s) for s in sentences), default=1))
     word_ids = torch.zeros(B, T, dtype=torch.long)
+    shape_ids = None
+    if shapes is not None:
+        shape_ids = torch.zeros(B, T, dtype=torch.long)
+        for b, seq in enumerate(shapes):
+            if seq:
+                shape_ids[b, : len(seq)] = torch.tensor(seq)
     lengths = torch.tensor([max(1, len(s)) for s in sentences], dtype=torch.long)
     char_ids = None
     if chars is not None:
@@ -58,4 +65,4 @@ def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None) 
             for t, w in enumerate(sent):
                 cs = chars.ids(list(w[:C]))
                 char_ids[b, t, : len(cs)] = torch.tensor(cs)
-    return {"words": word_ids, "chars": char_ids, "lengths": lengths}
+    return {"words": word_ids, "chars": char_ids, "shapes": shape_ids, "lengths": lengths}

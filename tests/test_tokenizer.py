@@ -51,3 +51,10 @@ def test_ordinal_words():
 def test_atis_text_round_trips():
     line = "what is american's last flight from boston to washington dc on july twenty first at 838 am"
     assert words(line) == line.split()
+
+
+def test_shapes_record_what_the_user_typed():
+    from model.tokenizer import SHAPES
+
+    toks = tokenize("Fly SFO to McAllen on the 2nd")
+    assert [SHAPES[t.shape] for t in toks] == ["title", "upper", "lower", "mixed", "lower", "lower", "digit"]
