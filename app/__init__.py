@@ -9,28 +9,37 @@ from flask import Flask
 from model.artifact import default_dir
 from model.predict import Predictor
 
-from . import api, health
+from . import api, health, observability, openapi, rasa
 from .errors import register_error_handlers
+from .resolve.places import PlaceIndex
+from .service import Parser
 
-MAX_BODY_BYTES = 64 * 1024  # well above the longest valid text, JSON-escaped
+MAX_BODY_BYTES = 64 * 1024  # well above the longest valid request, JSON-escaped
 
 
 def create_app(model_dir: str | Path | None = None, predictor: Predictor | None = None,
                config: dict | None = None) -> Flask:
-    """Build the app and load the model once.
+    """Build the app and load everything a request needs, once.
 
     ``model_dir`` defaults to ``$SLOT_MODEL_DIR`` or the committed default
     model. A missing or corrupt artifact raises ``ArtifactError`` naming the
-    file, so the server never starts half up.
+    file, so the server never starts half up. ``SLOT_API_KEY``, when set,
+    protects the parsing endpoints.
     """
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=int(os.environ.get("SLOT_MAX_BODY_BYTES", MAX_BODY_BYTES)),
-                      JSON_SORT_KEYS=False)
+    app.config.update(
+        MAX_CONTENT_LENGTH=int(os.environ.get("SLOT_MAX_BODY_BYTES", MAX_BODY_BYTES)),
+        API_KEY=os.environ.get("SLOT_API_KEY") or None,
+    )
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.config.update(config or {})
-    app.extensions["predictor"] = predictor or Predictor.from_dir(model_dir or default_dir())
+    predictor = predictor or Predictor.from_dir(model_dir or default_dir())
+    app.extensions["predictor"] = predictor
+    app.extensions["parser"] = Parser(predictor, PlaceIndex())
+    app.extensions["openapi"] = openapi.build_spec()
     register_error_handlers(app)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(api.bp)
+    observability.init_app(app)
+    for module in (health, api, rasa, openapi):
+        app.register_blueprint(module.bp)
     return app

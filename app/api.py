@@ -1,4 +1,4 @@
-"""The parsing API: POST /parse."""
+"""The parsing API: POST /parse and POST /parse/batch."""
 from __future__ import annotations
 
 import json
@@ -6,9 +6,11 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 
+from .auth import check_key
 from .errors import ApiError
-from .schemas import ParseRequest
-from .service import parse_result
+from .observability import timed_inference
+from .schemas import BatchRequest, ParseRequest
+from .service import reference_moment
 
 bp = Blueprint("api", __name__)
 
@@ -36,6 +38,19 @@ def read_body(model: type[BaseModel]) -> BaseModel:
 
 @bp.post("/parse")
 def parse():
+    check_key()
     req = read_body(ParseRequest)
-    predictor = current_app.extensions["predictor"]
-    return jsonify(parse_result(predictor.predict(req.text), predictor))
+    parser = current_app.extensions["parser"]
+    with timed_inference():
+        result = parser.parse([req.text], reference_moment(req.reference_time, req.timezone), req.expected_slot)
+    return jsonify(result[0])
+
+
+@bp.post("/parse/batch")
+def parse_batch():
+    check_key()
+    req = read_body(BatchRequest)
+    parser = current_app.extensions["parser"]
+    with timed_inference():
+        results = parser.parse(req.texts, reference_moment(req.reference_time, req.timezone))
+    return jsonify(results)

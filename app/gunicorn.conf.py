@@ -5,8 +5,16 @@ forked workers; each worker uses one torch thread.
 """
 import os
 
+import shutil
+import tempfile
+
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported by the app
 os.environ.setdefault("MKL_NUM_THREADS", "1")
+# Prometheus multiprocess mode: every worker writes its metrics to this directory
+# (fresh for each master), /metrics adds them up. Must be set before the app imports
+# prometheus_client.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="slot-metrics-")
 
 bind = os.environ.get("SLOT_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("SLOT_WORKERS", "2"))
@@ -15,7 +23,7 @@ preload_app = True
 timeout = int(os.environ.get("SLOT_WORKER_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("SLOT_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
-accesslog = os.environ.get("SLOT_ACCESS_LOG", "-")
+accesslog = None  # the app writes one JSON access-log line per request itself
 errorlog = "-"
 loglevel = os.environ.get("SLOT_LOG_LEVEL", "info")
 limit_request_line = 4096
@@ -25,6 +33,16 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
     import torch
 
     torch.set_num_threads(1)
+
+
+def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):  # noqa: ARG001 - gunicorn hook signature
+    shutil.rmtree(os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""), ignore_errors=True)
 
 # Worker heartbeat files in memory: works with a read-only root filesystem.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -1,4 +1,4 @@
-"""Probes: /healthz (the process answers) and /readyz (the model is loaded)."""
+"""Probes and identity: /healthz (the process answers), /readyz (the model is loaded), /version."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
@@ -17,3 +17,19 @@ def readyz():
     if predictor is None:
         return jsonify(status="loading"), 503
     return jsonify(status="ready", model={"name": predictor.name, "version": predictor.version})
+
+
+def _headline(m: dict) -> dict:
+    keep = ("slot_f1", "intent_acc", "sentence_acc")
+    return {k: round(m[k], 2) for k in keep if k in m}
+
+
+@bp.get("/version")
+def version():
+    art = current_app.extensions["predictor"].artifact
+    metrics = {f"atis_{k}": _headline(v) for k, v in art.metrics.items() if k in ("dev", "test")}
+    if "sgd_dev" in art.metrics:
+        metrics["sgd_travel_dev_span_f1"] = {k: art.metrics["sgd_dev"][k]["f1"]
+                                             for k in ("departure", "destination", "time", "micro")}
+    return jsonify(name=art.name, version=art.version,
+                   trained_on={k: str(v) for k, v in art.meta.get("trained_on", {}).items()}, metrics=metrics)

@@ -1,33 +1,104 @@
-"""Request and response bodies of the HTTP API, as pydantic models."""
+"""Request and response bodies of the HTTP API, as pydantic models (the OpenAPI spec is built from these)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-MAX_TEXT_CHARS = 1000  # longest utterance accepted by /parse, in characters
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictStr, field_validator
+
+MAX_TEXT_CHARS = 1000  # longest utterance accepted, in characters
+MAX_BATCH = 64  # most texts in one /parse/batch request
+
+SlotName = Literal["departure", "destination", "time", "return_time"]
+
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT_CHARS,
+                                  description=f"An utterance: 1 to {MAX_TEXT_CHARS} characters, not only whitespace.")]
 
 
-class ParseRequest(BaseModel):
-    """``POST /parse`` body. Unknown fields are ignored (clients may send more)."""
+def _not_blank(v: str) -> str:
+    if not v.strip():
+        raise ValueError("text must contain more than whitespace")
+    return v
 
-    model_config = ConfigDict(extra="ignore", strict=True)
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS,
-                      description=f"The user's utterance: 1 to {MAX_TEXT_CHARS} characters, not only whitespace.",
-                      examples=["leave Taipei on November 2nd"])
+class ResolveOptions(BaseModel):
+    """How relative dates are resolved."""
 
-    @field_validator("text")
+    model_config = ConfigDict(extra="ignore")
+
+    reference_time: AwareDatetime | None = Field(
+        None, description="When the user spoke, ISO 8601 with a UTC offset; default: the server's current time.",
+        examples=["2026-10-15T09:00:00+08:00"])
+    timezone: StrictStr | None = Field(
+        None, description="The user's IANA timezone (e.g. Asia/Taipei); default: reference_time's offset, else UTC.",
+        examples=["Asia/Taipei"])
+
+    @field_validator("reference_time", mode="before")
     @classmethod
-    def not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("text must contain more than whitespace")
+    def iso_string(cls, v):
+        if v is not None and not isinstance(v, str):
+            raise ValueError("reference_time must be an ISO 8601 string with a UTC offset")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown IANA timezone: {v!r}") from None
         return v
 
 
-class Span(BaseModel):
+class ParseRequest(ResolveOptions):
+    """``POST /parse`` body. Unknown fields are ignored (clients may send more)."""
+
+    text: Text
+    expected_slot: SlotName | None = Field(
+        None, description="The slot the bot just asked for; a short answer such as 'Boston.' fills it.")
+
+    _blank = field_validator("text")(_not_blank)
+
+
+class BatchRequest(ResolveOptions):
+    """``POST /parse/batch`` body."""
+
+    texts: list[Text] = Field(min_length=1, max_length=MAX_BATCH,
+                              description=f"1 to {MAX_BATCH} utterances, answered in the same order.")
+
+    @field_validator("texts")
+    @classmethod
+    def none_blank(cls, v: list[str]) -> list[str]:
+        return [_not_blank(t) for t in v]
+
+
+class RasaParseRequest(BaseModel):
+    """What Rasa's HTTP interpreter sends to ``<url>/model/parse``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: Text
+    message_id: StrictStr | None = None
+    token: StrictStr | None = Field(None, description="The API key, when the service requires one.")
+
+    _blank = field_validator("text")(_not_blank)
+
+
+class Place(BaseModel):
+    city: str
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    airports: list[str] = Field(description="IATA codes, international airports first.")
+
+
+class Slot(BaseModel):
     text: str = Field(description="Exactly request_text[start:end].")
     start: int = Field(description="Character offset into the request's text (inclusive).")
     end: int = Field(description="Character offset into the request's text (exclusive).")
     confidence: float = Field(ge=0, le=1, description="Model probability.")
+    value: str | Place | None = Field(
+        description="Resolved value: an ISO 8601 date or date-time for times, a place with airports for "
+                    "departure/destination; null when it cannot be resolved.")
 
 
 class Entity(BaseModel):
@@ -39,9 +110,9 @@ class Entity(BaseModel):
 
 
 class Slots(BaseModel):
-    departure: Span | None
-    destination: Span | None
-    time: Span | None
+    departure: Slot | None
+    destination: Slot | None
+    time: Slot | None
 
 
 class Intent(BaseModel):
@@ -58,8 +129,34 @@ class ParseResponse(BaseModel):
     text: str
     intent: Intent
     slots: Slots
+    return_time: Slot | None = Field(description="When the return trip happens, if said.")
+    missing: list[Literal["departure", "destination", "time"]] = Field(
+        description="Frame slots still unfilled, in frame order: what the bot should ask next.")
     entities: list[Entity]
     model: ModelInfo
+
+
+class RasaEntity(BaseModel):
+    entity: str
+    start: int
+    end: int
+    value: str | Place | None
+    confidence_entity: float
+    extractor: str
+
+
+class RasaParseResponse(BaseModel):
+    text: str
+    intent: Intent
+    intent_ranking: list[Intent]
+    entities: list[RasaEntity]
+
+
+class VersionInfo(BaseModel):
+    name: str
+    version: str
+    trained_on: dict[str, str]
+    metrics: dict
 
 
 class Problem(BaseModel):
@@ -69,3 +166,12 @@ class Problem(BaseModel):
     title: str
     detail: str
     field: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Ready(BaseModel):
+    status: Literal["ready"]
+    model: ModelInfo

@@ -1,8 +1,18 @@
-"""Turns a model prediction into the /parse answer."""
+"""Turns model predictions into the API's answers: frame, resolved values, missing slots."""
 from __future__ import annotations
 
-from model.frame import FRAME_SLOTS, build_frame
+from dataclasses import dataclass
+from datetime import datetime, timezone as dt_timezone
+from zoneinfo import ZoneInfo
+
+from model.frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
 from model.predict import Prediction, Predictor
+
+from .resolve.dates import resolve_time
+from .resolve.places import PlaceIndex
+
+PLACE_SLOTS = ("departure", "destination")
+TIME_SLOTS = ("time", "return_time")
 
 
 def intent_name(label: str) -> str:
@@ -10,19 +20,63 @@ def intent_name(label: str) -> str:
     return "#".join(part.removeprefix("atis_") for part in label.split("#"))
 
 
-def parse_result(pred: Prediction, predictor: Predictor) -> dict:
-    text = pred.text
-    entities = [
-        {"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
-         "confidence": round(e.confidence, 4)}
-        for e in pred.entities
-    ]
-    return {
-        "text": text,
-        "intent": {"name": intent_name(pred.intent), "confidence": round(pred.intent_confidence, 4)},
-        # the frame head (trained on typed text too) fills the slots when the model has one
-        "slots": build_frame(text, pred.tokens, pred.frame_entities if pred.frame_entities is not None
-                             else pred.entities, FRAME_SLOTS),
-        "entities": entities,
-        "model": {"name": predictor.name, "version": predictor.version},
-    }
+def reference_moment(reference_time: datetime | None, tz: str | None) -> datetime:
+    """When the user spoke, in the user's timezone (default: now, UTC)."""
+    zone = ZoneInfo(tz) if tz else None
+    if reference_time is None:
+        return datetime.now(zone or dt_timezone.utc)
+    return reference_time.astimezone(zone) if zone else reference_time
+
+
+@dataclass
+class Parser:
+    """Everything a request needs, built once at start-up."""
+
+    predictor: Predictor
+    places: PlaceIndex
+
+    def frame(self, pred: Prediction, expected_slot: str | None) -> dict[str, dict | None]:
+        """Best span per frame slot (and return_time); ``expected_slot`` settles short answers."""
+        text = pred.text
+        source = pred.frame_entities if pred.frame_entities is not None else pred.entities
+        frame = build_frame(text, pred.tokens, source, ALL_FRAME_LABELS)
+        if expected_slot and frame.get(expected_slot) is None:
+            # The bot asked for one slot; an answer whose only span fills the other slot of the same kind
+            # ("Boston." tagged destination when departure was asked) answers the question.
+            kind = PLACE_SLOTS if expected_slot in PLACE_SLOTS else TIME_SLOTS
+            filled = [s for s in ALL_FRAME_LABELS if frame[s] is not None]
+            if len(filled) == 1 and filled[0] in kind:
+                frame[expected_slot], frame[filled[0]] = frame[filled[0]], None
+        return frame
+
+    def resolve(self, slot: str, span: dict, reference: datetime):
+        if slot in PLACE_SLOTS:
+            return self.places.resolve(span["text"])
+        return resolve_time(span["text"], reference)
+
+    def result(self, pred: Prediction, reference: datetime, expected_slot: str | None = None) -> dict:
+        text = pred.text
+        frame = self.frame(pred, expected_slot)
+        for slot, span in frame.items():
+            if span is not None:
+                span["value"] = self.resolve(slot, span, reference)
+        entities = [
+            {"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
+             "confidence": round(e.confidence, 4)}
+            for e in pred.entities
+        ]
+        return {
+            "text": text,
+            "intent": {"name": intent_name(pred.intent), "confidence": round(pred.intent_confidence, 4)},
+            "slots": {s: frame[s] for s in FRAME_SLOTS},
+            "return_time": frame["return_time"],
+            "missing": [s for s in FRAME_SLOTS if frame[s] is None],
+            "entities": entities,
+            "model": {"name": self.predictor.name, "version": self.predictor.version},
+        }
+
+    def parse(self, texts: list[str], reference: datetime, expected_slot: str | None = None) -> list[dict]:
+        """One batched model call for all ``texts``."""
+        return [self.result(p, reference, expected_slot) for p in self.predictor.predict_batch(texts)]
+
+

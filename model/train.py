@@ -62,6 +62,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--dropout", type=float, default=0.5)
     p.add_argument("--word-dropout", type=float, default=0.05, help="chance of replacing a word by <unk>")
     p.add_argument("--no-shape", action="store_true", help="no casing feature")
+    p.add_argument("--atis-frame-prob", type=float, default=1.0,
+                   help="chance that an ATIS sentence also supervises the frame head in a batch")
     p.add_argument("--lowercase-aug", type=float, default=0.3,
                    help="chance of showing a cased training sentence with its casing feature as all lowercase")
     p.add_argument("--epochs", type=int, default=40)
@@ -205,7 +207,11 @@ def train(args: argparse.Namespace) -> dict:
             loss = (masked_ce(out["tags"], label_tensor(batch, "tags", tag_id, T).to(dev_))
                     + masked_ce(out["intent"], gold_int.to(dev_)))
             if "frame" in out:
-                loss = loss + masked_ce(out["frame"], label_tensor(batch, "frame_tags", frame_id, T).to(dev_))
+                frame_gold = label_tensor(batch, "frame_tags", frame_id, T)
+                for b, e in enumerate(batch):
+                    if e.intent is not None and rng.random() >= args.atis_frame_prob:
+                        frame_gold[b] = -100  # this ATIS sentence skips the frame head this time
+                loss = loss + masked_ce(out["frame"], frame_gold.to(dev_))
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), args.clip)

@@ -72,7 +72,7 @@ def test_image_command_serves_parse_under_gunicorn():
     try:
         deadline = time.monotonic() + 60
         while True:
-            assert proc.poll() is None, proc.stdout.read()
+            assert proc.poll() is None, proc.communicate()[0]
             try:
                 if requests.get(f"{base}/readyz", timeout=1).status_code == 200:
                     break
@@ -85,10 +85,23 @@ def test_image_command_serves_parse_under_gunicorn():
         assert r.json()["slots"]["departure"]["text"] == "Taipei"
         r = requests.post(f"{base}/parse", data="{", headers={"Content-Type": "application/json"}, timeout=10)
         assert r.status_code == 400 and r.json()["status"] == 400
+        n = 40  # a new connection each: gunicorn spreads them over its two workers
+        for i in range(n):
+            assert requests.post(f"{base}/parse", json={"text": f"fly to boston on june {i % 28 + 1}"},
+                                 headers={"Connection": "close"}, timeout=10).status_code == 200
+        metrics = requests.get(f"{base}/metrics", timeout=10).text
+        counted = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+                      if line.startswith("slot_http_requests_total{") and 'endpoint="/parse"' in line
+                      and 'status="200"' in line)
+        assert counted == n + 1
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+        out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith('{"ts"')]
+    parse_pids = {rec["pid"] for rec in lines if rec["path"] == "/parse"}
+    assert len(parse_pids) == 2, "both workers answered /parse, and /metrics counted them all"
+    assert all(len(rec["request_id"]) == 32 for rec in lines)
 
 
 def test_missing_model_stops_start_up_naming_the_file(tmp_path):
