@@ -9,7 +9,7 @@ from flask import Flask
 from model.artifact import default_dir
 from model.predict import Predictor
 
-from . import api, health, observability, openapi, rasa
+from . import api, health, observability, openapi, rasa, security
 from .errors import register_error_handlers
 from .resolve.places import PlaceIndex
 from .service import Parser
@@ -40,6 +40,7 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     app.extensions["openapi"] = openapi.build_spec()
     register_error_handlers(app)
     observability.init_app(app)
+    security.init_app(app)
     for module in (health, api, rasa, openapi):
         app.register_blueprint(module.bp)
     return app

@@ -154,3 +154,55 @@ def test_health_and_readiness(http, live_url, predictor):
     assert http.get(f"{live_url}/healthz").json() == {"status": "ok"}
     ready = http.get(f"{live_url}/readyz").json()
     assert ready["status"] == "ready" and ready["model"]["version"] == predictor.version
+
+
+def test_security_headers_and_no_cors_by_default(http, live_url):
+    r = http.post(f"{live_url}/parse", json={"text": "hi"}, headers={"Origin": "https://evil.example"})
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_cors_allow_list(predictor):
+    from app import create_app
+
+    client = create_app(predictor=predictor, config={"CORS_ORIGINS": ["https://bot.example"],
+                                                     "ACCESS_LOG": False}).test_client()
+    ok = client.post("/parse", json={"text": "hi"}, headers={"Origin": "https://bot.example"})
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://bot.example"
+    other = client.post("/parse", json={"text": "hi"}, headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_ten_megabyte_body_is_413(http, live_url):
+    body = b'{"text": "' + b"a" * (10 * 1024 * 1024) + b'"}'
+    problem(http.post(f"{live_url}/parse", data=body, headers={"Content-Type": "application/json"}), 413)
+
+
+@pytest.mark.parametrize("depth", [50, 100_000])
+def test_deeply_nested_json_is_a_clean_4xx(http, live_url, depth):
+    body = '{"text": "hi", "x": ' + "[" * depth + "]" * depth + "}"
+    r = http.post(f"{live_url}/parse", data=body, headers={"Content-Type": "application/json"})
+    if len(body) > 64 * 1024:
+        problem(r, 413)
+    else:
+        assert r.status_code == 200  # extra fields are ignored, however nested
+    deep = "[" * 20_000 + "]" * 20_000  # under the size limit, over the parser's recursion limit
+    problem(http.post(f"{live_url}/parse", data=deep, headers={"Content-Type": "application/json"}), 400)
+
+
+def test_form_encoded_body_is_415(http, live_url):
+    problem(http.post(f"{live_url}/parse", data={"text": "fly to boston"}), 415)
+
+
+@pytest.mark.parametrize("text", ["fly\u0000to\u0007boston\u001b", "\u202etsop\u202c from Boston",
+                                  "\u05d8\u05d9\u05e1\u05d4 \u05dc\u05ea\u05dc \u05d0\u05d1\u05d9\u05d1 to Paris",
+                                  "Bogota\u0301 to Z\u00fcrich", "\u2708\ufe0f\U0001F1F9\U0001F1FC from Taipei",
+                                  "从台北飞往东京 on Nov 2nd"])
+def test_odd_characters_keep_exact_offsets(http, live_url, text):
+    check_offsets(parse(http, live_url, text))
+
+
+@pytest.mark.parametrize("method,path", [("GET", "/parse/batch"), ("GET", "/model/parse"), ("POST", "/version"),
+                                         ("POST", "/metrics"), ("PUT", "/openapi.json"), ("DELETE", "/docs")])
+def test_every_endpoint_refuses_the_wrong_method(http, live_url, method, path):
+    problem(http.request(method, f"{live_url}{path}"), 405)

@@ -83,6 +83,8 @@ def test_image_command_serves_parse_under_gunicorn():
         r = requests.post(f"{base}/parse", json={"text": "leave Taipei on November 2nd"}, timeout=10)
         assert r.status_code == 200
         assert r.json()["slots"]["departure"]["text"] == "Taipei"
+        assert not any(c.isdigit() for c in r.headers.get("Server", ""))  # no version banner
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
         r = requests.post(f"{base}/parse", data="{", headers={"Content-Type": "application/json"}, timeout=10)
         assert r.status_code == 400 and r.json()["status"] == 400
         n = 40  # a new connection each: gunicorn spreads them over its two workers

@@ -58,3 +58,30 @@ def test_shapes_record_what_the_user_typed():
 
     toks = tokenize("Fly SFO to McAllen on the 2nd")
     assert [SHAPES[t.shape] for t in toks] == ["title", "upper", "lower", "mixed", "lower", "lower", "digit"]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_offsets_always_point_into_the_text(text):
+    prev_start = 0
+    for tok in tokenize(text):
+        assert 0 <= tok.start < tok.end <= len(text)
+        assert tok.start >= prev_start  # in order
+        prev_start = tok.start
+        assert tok.text  # never an empty token
+        assert not text[tok.start:tok.end].isspace()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["fly", "Boston", "2nd", "9pm", "2:45", "St.", "I\u2019m", "台北", "\U0001F600",
+                                 "e\u0301", ",", "--", "\u05e9\u05dc\u05d5\u05dd", "\u0000", "Nov."]), max_size=12),
+       st.sampled_from([" ", "  ", "\t", "\n"]))
+def test_words_slice_back_to_their_surface(parts, sep):
+    text = sep.join(parts)
+    for tok in tokenize(text):
+        surface = text[tok.start:tok.end]
+        assert surface in parts or any(surface in p for p in parts)

@@ -1,0 +1,29 @@
+"""Response hardening: security headers, and CORS closed unless an allow-list opens it.
+
+``SLOT_CORS_ORIGINS`` (comma-separated origins, e.g. ``https://bot.example.com``) lets
+those browser origins call the API; unset, no CORS headers are sent and browsers
+refuse cross-origin calls.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, Response
+from flask_cors import CORS
+
+
+def init_app(app: Flask) -> None:
+    origins = [o.strip() for o in os.environ.get("SLOT_CORS_ORIGINS", "").split(",") if o.strip()]
+    origins = app.config.get("CORS_ORIGINS", origins)
+    if origins:
+        CORS(app, origins=origins, allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
+             expose_headers=["X-Request-ID"], methods=["GET", "POST"])
+
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Cache-Control"] = "no-store"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        if resp.mimetype == "text/html":
+            resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        return resp

@@ -1,0 +1,82 @@
+"""What value resolution adds to a /parse call, measured side by side in one run.
+
+    python -m benchmarks.resolution [--data ../shared/data] [--repeat 3]
+
+Times, per utterance with one torch thread: the model call (tokenize, network,
+decode), building the frame without values, and resolving the values (dates and
+airports) with caches cold (first sight of each phrase) and warm. Utterances: the
+SGD-travel dev turns that have spans when --data is given, else the small built-in list.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import datetime, timedelta, timezone
+
+import torch
+
+from app.resolve import dates
+from app.resolve.places import PlaceIndex
+from app.service import Parser
+from model.artifact import default_dir
+from model.predict import Predictor
+
+BUILT_IN = [
+    "leave Taipei on November 2nd", "fly from boston to denver tomorrow morning",
+    "I'm leaving on the 11th from Portland, OR to Seattle, WA.", "next friday at 9 pm from NYC to LA",
+    "I need a flight on the 11th of this month from SD to Ciudad de Mexico.", "Paris, France to London on March 10th",
+    "show me flights from dallas to baltimore on june fourteenth", "day after tomorrow from Chicago to Atlanta",
+]
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=None)
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args(argv)
+    torch.set_num_threads(1)
+    texts = BUILT_IN
+    if args.data:
+        from model.data import read_sgd
+        from model.train import sgd_path
+        from pathlib import Path
+        texts = [e.text for e in read_sgd(sgd_path(Path(args.data), "dev")) if e.spans]
+    t0 = time.perf_counter()
+    places = PlaceIndex()
+    index_ms = 1000 * (time.perf_counter() - t0)
+    parser = Parser(Predictor.from_dir(default_dir()), places)
+    ref = datetime(2026, 10, 15, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+    preds = [parser.predictor.predict(t) for t in texts[:20]]  # warm-up
+    model_ms, frame_ms, cold_ms, warm_ms = [], [], [], []
+    for _ in range(args.repeat):
+        dates._resolve.cache_clear()
+        places.resolve.cache_clear()
+        t0 = time.perf_counter()
+        preds = [parser.predictor.predict(t) for t in texts]
+        model_ms.append(1000 * (time.perf_counter() - t0) / len(texts))
+        frames = []
+        t0 = time.perf_counter()
+        for pr in preds:
+            frames.append(parser.frame(pr, None))
+        frame_ms.append(1000 * (time.perf_counter() - t0) / len(texts))
+        for bucket in (cold_ms, warm_ms):
+            t0 = time.perf_counter()
+            for fr in frames:
+                for slot, span in fr.items():
+                    if span is not None:
+                        parser.resolve(slot, span, ref)
+            bucket.append(1000 * (time.perf_counter() - t0) / len(texts))
+    med = statistics.median
+    print(f"{len(texts)} utterances, median of {args.repeat} runs, ms per utterance (1 torch thread)")
+    print(f"  airport index build (once at start-up): {index_ms:.1f} ms")
+    print(f"  model call (tokenize + network + decode): {med(model_ms):.3f}")
+    print(f"  frame building:                           {med(frame_ms):.3f}")
+    print(f"  value resolution, caches cold:            {med(cold_ms):.3f}  "
+          f"({100 * med(cold_ms) / med(model_ms):.1f}% of the model call)")
+    print(f"  value resolution, caches warm:            {med(warm_ms):.3f}  "
+          f"({100 * med(warm_ms) / med(model_ms):.1f}% of the model call)")
+
+
+if __name__ == "__main__":
+    main()
