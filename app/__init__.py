@@ -11,6 +11,7 @@ from model.predict import Predictor
 
 from . import api, health, observability, openapi, rasa, security
 from .errors import register_error_handlers
+from .resolve.dates import warm_up as warm_up_dates
 from .resolve.places import PlaceIndex
 from .service import Parser
 
@@ -37,6 +38,7 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     predictor = predictor or Predictor.from_dir(model_dir or default_dir())
     app.extensions["predictor"] = predictor
     app.extensions["parser"] = Parser(predictor, PlaceIndex())
+    warm_up_dates()
     app.extensions["openapi"] = openapi.build_spec()
     register_error_handlers(app)
     observability.init_app(app)

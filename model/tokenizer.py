@@ -46,6 +46,13 @@ MONTH_ABBREVIATIONS = {
     "sept": "september", "oct": "october", "nov": "november", "dec": "december",
 }
 
+# Shorthand people type for words the model knows (maps only words absent from the corpora).
+TYPED_FORMS = {
+    "tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "tomorow": "tomorrow", "2morrow": "tomorrow",
+    "2day": "today", "tonite": "tonight", "nxt": "next", "wknd": "weekend", "pls": "please", "plz": "please",
+    "thru": "through", "flt": "flight", "flts": "flights",
+}
+
 _ORDINAL_RE = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")
 _NUM_ALPHA_RE = re.compile(r"^(\d+)(am|pm|a|p)$")
 
@@ -110,7 +117,7 @@ def _normalise_piece(surface: str, kind: str, start: int, end: int) -> list[Toke
         split = start + len(m.group(1))
         suffix = {"a": "am", "p": "pm"}.get(m.group(2), m.group(2))
         return [Token(m.group(1), start, split, 5), Token(suffix, split, end, shape_of(surface[len(m.group(1)):]))]
-    return [Token(MONTH_ABBREVIATIONS.get(text, text), start, end, shape)]
+    return [Token(MONTH_ABBREVIATIONS.get(text) or TYPED_FORMS.get(text, text), start, end, shape)]
 
 
 def tokenize(text: str) -> list[Token]:

@@ -206,3 +206,17 @@ def test_odd_characters_keep_exact_offsets(http, live_url, text):
                                          ("POST", "/metrics"), ("PUT", "/openapi.json"), ("DELETE", "/docs")])
 def test_every_endpoint_refuses_the_wrong_method(http, live_url, method, path):
     problem(http.request(method, f"{live_url}{path}"), 405)
+
+
+def test_worst_case_request_answers_well_inside_the_worker_timeout(http, live_url):
+    import time
+
+    from app.schemas import MAX_BATCH
+
+    worker_timeout = 30  # app/gunicorn.conf.py default
+    texts = [("fly from boston to denver on june 2nd " * 40)[:MAX_TEXT_CHARS]] * MAX_BATCH
+    t0 = time.monotonic()
+    r = http.post(f"{live_url}/parse/batch", json={"texts": texts}, timeout=worker_timeout)
+    elapsed = time.monotonic() - t0
+    assert r.status_code == 200 and len(r.json()) == MAX_BATCH
+    assert elapsed < worker_timeout / 2, f"worst-case batch took {elapsed:.1f} s"

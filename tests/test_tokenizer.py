@@ -85,3 +85,7 @@ def test_words_slice_back_to_their_surface(parts, sep):
     for tok in tokenize(text):
         surface = text[tok.start:tok.end]
         assert surface in parts or any(surface in p for p in parts)
+
+
+def test_typed_shorthand_maps_to_known_words():
+    assert words("flts to denver tmrw pls") == ["flights", "to", "denver", "tomorrow", "please"]

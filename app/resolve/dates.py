@@ -199,3 +199,8 @@ def resolve_time(text: str, reference: datetime) -> str | None:
     ``reference`` is the moment the user spoke, timezone-aware, in the user's timezone.
     """
     return _resolve(text, reference.replace(second=0, microsecond=0))
+
+
+def warm_up() -> None:
+    """Load dateparser's English data at start-up, not on the first request that needs it."""
+    _dateparser("a fortnight from now", datetime(2026, 1, 1))
