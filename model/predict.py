@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .artifact import Artifact, load
@@ -41,10 +42,10 @@ class Prediction:
     frame_entities: list[Entity] | None = None
 
 
-def allowed_transitions(tags: list[str]) -> torch.Tensor:
+def allowed_transitions(tags: list[str]) -> np.ndarray:
     """(n, n) bool matrix: allowed[i, j] when tag j may follow tag i under BIO."""
     n = len(tags)
-    allowed = torch.ones(n, n, dtype=torch.bool)
+    allowed = np.ones((n, n), dtype=bool)
     for j, tj in enumerate(tags):
         if tj.startswith("I-"):
             for i, ti in enumerate(tags):
@@ -52,25 +53,30 @@ def allowed_transitions(tags: list[str]) -> torch.Tensor:
     return allowed
 
 
-def start_allowed(tags: list[str]) -> torch.Tensor:
-    return torch.tensor([not t.startswith("I-") for t in tags])
+def start_allowed(tags: list[str]) -> np.ndarray:
+    return np.array([not t.startswith("I-") for t in tags])
 
 
-def viterbi(logp: torch.Tensor, allowed: torch.Tensor, start: torch.Tensor) -> list[int]:
-    """Best tag path under hard BIO constraints. logp: (T, n) log-probabilities."""
-    neg = torch.tensor(-1e9, dtype=logp.dtype)
-    trans = torch.where(allowed, torch.tensor(0.0, dtype=logp.dtype), neg)  # (n, n)
-    score = torch.where(start, logp[0], neg)  # (n,)
+def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[int]:
+    """Best tag path under hard BIO constraints.
+
+    logp: (T, n) log-probabilities; trans: (n, n) 0 where allowed, -inf-like where not;
+    start: (n,) 0 where a tag may open a sentence, -inf-like where not.
+    """
+    score = logp[0] + start  # (n,)
     back = []
-    for t in range(1, logp.size(0)):
-        total = score.unsqueeze(1) + trans  # (n_prev, n)
-        score, idx = total.max(0)
-        score = score + logp[t]
+    for t in range(1, logp.shape[0]):
+        total = score[:, None] + trans  # (n_prev, n)
+        idx = total.argmax(0)  # (n,)
+        score = total[idx, np.arange(total.shape[1])] + logp[t]
         back.append(idx)
     best = [int(score.argmax())]
     for idx in reversed(back):
         best.append(int(idx[best[-1]]))
     return best[::-1]
+
+
+_NEG = -1e9
 
 
 class Predictor:
@@ -79,11 +85,12 @@ class Predictor:
     def __init__(self, artifact: Artifact):
         self.artifact = artifact
         self.model = artifact.model.eval()
-        self._allowed = allowed_transitions(artifact.tags)
-        self._start = start_allowed(artifact.tags)
+        # transition and start penalties, built once: 0 where BIO allows, a large negative where not
+        self._trans = np.where(allowed_transitions(artifact.tags), 0.0, _NEG).astype(np.float32)
+        self._start = np.where(start_allowed(artifact.tags), 0.0, _NEG).astype(np.float32)
         if artifact.frame_tags:
-            self._frame_allowed = allowed_transitions(artifact.frame_tags)
-            self._frame_start = start_allowed(artifact.frame_tags)
+            self._frame_trans = np.where(allowed_transitions(artifact.frame_tags), 0.0, _NEG).astype(np.float32)
+            self._frame_start = np.where(start_allowed(artifact.frame_tags), 0.0, _NEG).astype(np.float32)
 
     @classmethod
     def from_dir(cls, path: str | Path) -> "Predictor":
@@ -97,13 +104,13 @@ class Predictor:
     def version(self) -> str:
         return self.artifact.version
 
-    def _decode(self, tokens, scores, labels, allowed, start) -> tuple[list[str], list[float], list[Entity]]:
+    def _decode(self, tokens, scores, labels, trans, start) -> tuple[list[str], list[float], list[Entity]]:
         if not tokens:
             return [], [], []
-        probs = torch.softmax(scores, dim=-1)  # (T, n)
-        path = viterbi(torch.log(probs.clamp_min(1e-12)), allowed, start)
+        logp = torch.log_softmax(scores, dim=-1).numpy()  # (T, n)
+        path = viterbi(logp, trans, start)
         tags = [labels[i] for i in path]
-        tag_probs = [float(probs[t, i]) for t, i in enumerate(path)]
+        tag_probs = np.exp(logp[np.arange(len(path)), path]).tolist()
         entities = [
             Entity(s["slot"], s["start"], s["end"], min(tag_probs[s["first"]: s["last"] + 1]), s["first"], s["last"])
             for s in tags_to_spans(tokens, tags)
@@ -125,11 +132,11 @@ class Predictor:
         results = []
         for b, (text, tokens) in enumerate(zip(texts, token_lists)):
             T = len(tokens)
-            tags, tag_probs, entities = self._decode(tokens, out["tags"][b, :T], art.tags, self._allowed, self._start)
+            tags, tag_probs, entities = self._decode(tokens, out["tags"][b, :T], art.tags, self._trans, self._start)
             frame_tags = frame_entities = None
             if "frame" in out:
                 frame_tags, _, frame_entities = self._decode(
-                    tokens, out["frame"][b, :T], art.frame_tags, self._frame_allowed, self._frame_start)
+                    tokens, out["frame"][b, :T], art.frame_tags, self._frame_trans, self._frame_start)
             conf, order = intent_probs[b].sort(descending=True)
             ranking = [(art.intents[int(i)], float(c)) for c, i in zip(conf[:10], order[:10])]
             results.append(Prediction(text, tokens, tags, tag_probs, entities, ranking[0][0], ranking[0][1],

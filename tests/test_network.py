@@ -110,3 +110,22 @@ def test_bidirectional_jordan_sees_the_future():
 def test_config_rejects_unknown_cell():
     with pytest.raises(ValueError):
         TaggerConfig(vocab_size=3, n_tags=2, n_intents=1, cell="transformer")
+
+
+def test_viterbi_never_opens_a_span_with_inside():
+    import numpy as np
+
+    from model.predict import _NEG, allowed_transitions, start_allowed, viterbi
+
+    tags = ["O", "B-a", "I-a", "B-b", "I-b"]
+    trans = np.where(allowed_transitions(tags), 0.0, _NEG)
+    start = np.where(start_allowed(tags), 0.0, _NEG)
+    # greedy would say I-a, I-b, I-a: invalid everywhere
+    logp = np.log(np.array([[0.1, 0.2, 0.5, 0.1, 0.1], [0.1, 0.1, 0.1, 0.2, 0.5], [0.3, 0.1, 0.5, 0.05, 0.05]]))
+    path = [tags[i] for i in viterbi(logp, trans, start)]
+    assert path[0] != "I-a" and not path[0].startswith("I-")
+    for prev, cur in zip(path, path[1:]):
+        assert not cur.startswith("I-") or prev[2:] == cur[2:]
+    # an unconstrained valid best path is kept
+    logp2 = np.log(np.array([[0.1, 0.8, 0.05, 0.03, 0.02], [0.1, 0.05, 0.8, 0.03, 0.02]]))
+    assert [tags[i] for i in viterbi(logp2, trans, start)] == ["B-a", "I-a"]
