@@ -60,18 +60,19 @@ class Piece:
     last: int
 
 
-def _mergeable(a: Piece, b: Piece, tokens: list[Token]) -> bool:
-    """``b`` continues ``a``: places when adjacent ("washington" "dc"); dates and times when
-    only connector words lie between them ("and" only alone)."""
+def _mergeable(a: Piece, b: Piece, tokens: list[Token], text: str | None = None) -> bool:
+    """``b`` continues ``a``: places when adjacent with at most a comma between them
+    ("washington dc", "Portland, OR"); dates and times when only connector words lie
+    between them ("and" only alone)."""
     gap = [t.text for t in tokens[a.last + 1: b.first]]
     if a.label not in _MERGED:
-        return not gap
+        return not gap and (text is None or text[a.end: b.start].strip(" ,") == "")
     if gap == ["and"]:
         return True  # a window: "between 10 am and 2 pm"
     return len(gap) <= MAX_GAP and all(w in CONNECTORS for w in gap)
 
 
-def candidates(entities: list, tokens: list[Token]) -> dict[str, list[Piece]]:
+def candidates(entities: list, tokens: list[Token], text: str | None = None) -> dict[str, list[Piece]]:
     """Candidate spans per frame slot, with date/time pieces merged."""
     out: dict[str, list[Piece]] = {s: [] for s in ALL_FRAME_LABELS}
     for e in sorted(entities, key=lambda e: e.start):
@@ -80,7 +81,7 @@ def candidates(entities: list, tokens: list[Token]) -> dict[str, list[Piece]]:
             continue
         piece = Piece(slot, e.start, e.end, e.confidence, e.first, e.last)
         group = out[slot]
-        if group and _mergeable(group[-1], piece, tokens):
+        if group and _mergeable(group[-1], piece, tokens, text):
             last = group[-1]
             group[-1] = Piece(slot, last.start, max(last.end, piece.end), min(last.confidence, piece.confidence),
                               last.first, piece.last)
@@ -92,7 +93,7 @@ def candidates(entities: list, tokens: list[Token]) -> dict[str, list[Piece]]:
 def build_frame(text: str, tokens: list[Token], entities: list,
                 slots: tuple[str, ...] = FRAME_SLOTS) -> dict[str, dict | None]:
     """``{slot: {"text", "start", "end", "confidence"} | None}`` for each slot in ``slots``."""
-    cands = candidates(entities, tokens)
+    cands = candidates(entities, tokens, text)
     frame: dict[str, dict | None] = {}
     for slot in slots:
         best = max(cands[slot], key=lambda p: p.confidence, default=None)
@@ -103,9 +104,10 @@ def build_frame(text: str, tokens: list[Token], entities: list,
     return frame
 
 
-def frame_spans(tokens: list[Token], entities: list) -> list[Piece]:
+def frame_spans(tokens: list[Token], entities: list, text: str | None = None) -> list[Piece]:
     """Every frame span (not only the best per slot), date/time pieces merged."""
-    return sorted((p for group in candidates(entities, tokens).values() for p in group), key=lambda p: p.start)
+    return sorted((p for group in candidates(entities, tokens, text).values() for p in group),
+                  key=lambda p: p.start)
 
 
 def frame_tags_from_fine(tokens: list[Token], fine_tags: list[str]) -> list[str]:

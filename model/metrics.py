@@ -99,7 +99,7 @@ def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: i
         chunk = examples[i: i + batch_size]
         for e, p in zip(chunk, predictor.predict_batch([e.text for e in chunk])):
             entities = p.frame_entities if p.frame_entities is not None else p.entities
-            pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, entities)])
+            pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, entities, p.text)])
             gold.append([(s["slot"], s["start"], s["end"]) for s in e.spans])
             if errors is not None and set(pred[-1]) != set(gold[-1]):
                 errors.append((e.text, gold[-1], pred[-1]))

@@ -1,4 +1,4 @@
-from model.frame import build_frame, frame_slot
+from model.frame import build_frame, frame_slot, frame_spans
 from model.predict import Entity
 from model.tokenizer import tokenize
 
@@ -51,3 +51,11 @@ def test_distant_time_pieces_stay_apart():
             ent(text, toks, "depart_time.period_of_day", "morning", 0.9),
             ent(text, toks, "arrive_date.day_name", "friday", 0.7)]
     assert build_frame(text, toks, ents)["time"]["text"] == "monday morning"
+
+
+def test_places_merge_only_across_a_comma_or_space():
+    text = "boston -> denver, and Portland, OR"
+    toks = tokenize(text)
+    ents = [ent(text, toks, "departure", w, 0.9) for w in ("boston", "denver", "Portland", "OR")]
+    spans = [text[p.start:p.end] for p in frame_spans(toks, ents, text)]
+    assert spans == ["boston", "denver", "Portland, OR"]

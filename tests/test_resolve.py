@@ -64,6 +64,10 @@ def places():
     ("Paris, France", "Paris", "FR", "CDG"),
     ("SFO", "San Francisco", "US", "SFO"),
     ("boston", "Boston", "US", "BOS"),
+    ("Dallas", "Dallas", "US", "DFW"),
+    ("toronto", "Toronto", "CA", "YYZ"),
+    ("London", "London", "GB", "LHR"),
+    ("London, Ontario", "London", "CA", "YXU"),
 ])
 def test_places(places, text, city, country, first):
     v = places.resolve(text)

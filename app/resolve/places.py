@@ -1,7 +1,8 @@
 """Place names -> {"city", "country", "airports"} from the airportsdata package.
 
 One index built once at start-up: normalised city name -> airports with an IATA
-code, international airports first. Handles a state or country suffix
+code, international airports first. A short table of metropolitan airports puts a city's main airports first where
+airportsdata files them under a neighbouring municipality. Handles a state or country suffix
 ("Portland, OR", "Paris, France"), an IATA code typed as such ("SFO"), and
 common abbreviations through the small alias table below. Unknown places
 resolve to None, never to a guessed airport.
@@ -23,6 +24,23 @@ ALIASES = {
     "mexico city": "Mexico City", "ciudad de mexico": "Mexico City", "cdmx": "Mexico City",
     "saint louis": "St. Louis", "st louis": "St. Louis", "st. louis": "St. Louis",
     "taipei city": "Taipei", "bombay": "Mumbai", "peking": "Beijing",
+}
+
+# Main airports of cities whose busiest airports airportsdata files under another municipality
+# (DFW under "Dallas-Fort Worth", YYZ under "Mississauga", ...): listed first, in this order.
+METRO_AIRPORTS = {
+    "new york": ["JFK", "LGA", "EWR"], "washington": ["IAD", "DCA", "BWI"], "chicago": ["ORD", "MDW"],
+    "dallas": ["DFW", "DAL"], "houston": ["IAH", "HOU"], "seattle": ["SEA"], "toronto": ["YYZ", "YTZ"],
+    "vancouver": ["YVR"], "montreal": ["YUL"], "london": ["LHR", "LGW", "STN", "LTN", "LCY"],
+    "paris": ["CDG", "ORY"], "berlin": ["BER"], "tokyo": ["HND", "NRT"], "osaka": ["KIX", "ITM"],
+    "seoul": ["ICN", "GMP"], "shanghai": ["PVG", "SHA"], "beijing": ["PEK", "PKX"], "milan": ["MXP", "LIN"],
+    "rome": ["FCO", "CIA"], "moscow": ["SVO", "DME", "VKO"], "sao paulo": ["GRU", "CGH"],
+    "mexico city": ["MEX"], "los angeles": ["LAX"], "san francisco": ["SFO"], "miami": ["MIA"],
+    "atlanta": ["ATL"], "boston": ["BOS"], "denver": ["DEN"], "baltimore": ["BWI"], "detroit": ["DTW"],
+    "minneapolis": ["MSP"], "philadelphia": ["PHL"], "phoenix": ["PHX"], "orlando": ["MCO"],
+    "las vegas": ["LAS"], "san diego": ["SAN"], "portland": ["PDX", "PWM"], "sydney": ["SYD"],
+    "melbourne": ["MEL"], "stockholm": ["ARN"], "bangkok": ["BKK", "DMK"], "istanbul": ["IST", "SAW"],
+    "dubai": ["DXB"], "delhi": ["DEL"], "new delhi": ["DEL"], "mumbai": ["BOM"], "nairobi": ["NBO"],
 }
 
 US_STATES = {
@@ -100,10 +118,13 @@ class PlaceIndex:
         else:
             city, subd, country = self._split_suffix(key)
             city = _key(ALIASES.get(city, city))
-        aps = [a for a in self.by_city.get(city, [])
+        metro = [self.by_iata[c] for c in METRO_AIRPORTS.get(city, []) if c in self.by_iata]
+        local = self.by_city.get(city, [])
+        aps = [a for a in metro + [a for a in local if a not in metro]
                if (subd is None or a["subd"] == subd) and (country is None or a["country"] == country)]
         if not aps:
             return None
         top = aps[0]  # one country: London means GB unless the text says otherwise
-        return {"city": top["city"], "country": top["country"],
+        name = local[0]["city"] if local and local[0]["country"] == top["country"] else top["city"]
+        return {"city": name, "country": top["country"],
                 "airports": [a["iata"] for a in aps if a["country"] == top["country"]]}
