@@ -30,12 +30,12 @@ import torch.nn as nn
 from tqdm import tqdm
 
 from . import artifact as art_io
-from .data import Example, read_atis, read_sgd
+from .data import Example, read_atis, read_sgd, tags_to_spans
 from .frame import FRAME_TAGS, frame_tags_from_fine
 from .metrics import evaluate, evaluate_frames, headline
 from .network import CELLS, JointTagger, TaggerConfig
 from .predict import Predictor
-from .tokenizer import SHAPES
+from .tokenizer import SHAPES, Token, tokenize
 from .vocab import UNK, Vocab, encode_batch
 
 
@@ -62,6 +62,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--dropout", type=float, default=0.5)
     p.add_argument("--word-dropout", type=float, default=0.05, help="chance of replacing a word by <unk>")
     p.add_argument("--no-shape", action="store_true", help="no casing feature")
+    p.add_argument("--city-swap", type=float, default=0.0,
+                   help="chance that an ATIS sentence is shown with its city names swapped for SGD place names")
     p.add_argument("--atis-frame-prob", type=float, default=1.0,
                    help="chance that an ATIS sentence also supervises the frame head in a batch")
     p.add_argument("--lowercase-aug", type=float, default=0.3,
@@ -89,6 +91,55 @@ def batches(examples: list[Example], size: int, shuffle: bool, rng: random.Rando
         rng.shuffle(order)
     for i in range(0, len(order), size):
         yield [examples[j] for j in order[i: i + size]]
+
+
+def city_pool(sgd_train: list[Example]) -> list[list[Token]]:
+    """Place names: typed in SGD-travel (departure/destination spans), and the cities of the
+    world's international airports (the airportsdata package), as token lists."""
+    import airportsdata
+
+    seen, pool = set(), []
+    for ap in airportsdata.load("IATA").values():
+        if "international" in ap["name"].lower():
+            toks = tokenize(ap["city"].lower())
+            key = tuple(t.text for t in toks)
+            if 0 < len(toks) <= 3 and key not in seen:
+                seen.add(key)
+                pool.append(toks)
+    for e in sgd_train:
+        for span in e.spans:
+            if span["slot"] in ("departure", "destination"):
+                toks = tokenize(e.text[span["start"]: span["end"]])
+                key = tuple(t.text for t in toks)
+                if 0 < len(toks) <= 3 and key not in seen:
+                    seen.add(key)
+                    pool.append(toks)
+    return pool
+
+
+def substitute_cities(e: Example, pool: list[list[Token]], rng: random.Random) -> Example:
+    """A copy of an ATIS example whose city names are swapped for random typed place names.
+
+    Teaches the context ("arrive X on ...", "from X to Y") to carry the slot whatever X is.
+    Fine tags keep their label (fromloc.city_name, ...); frame tags follow.
+    """
+    tokens, tags, frame = [], [], []
+    spans = [s for s in tags_to_spans(e.tokens, e.tags) if s["slot"].endswith("city_name")]
+    i = 0
+    for s in spans:
+        while i < s["first"]:
+            tokens.append(e.tokens[i]); tags.append(e.tags[i]); frame.append(e.frame_tags[i]); i += 1
+        new = rng.choice(pool)
+        fslot = e.frame_tags[s["first"]][2:] if e.frame_tags[s["first"]] != "O" else None
+        for k, t in enumerate(new):
+            tokens.append(Token(t.text, 0, 0, t.shape if rng.random() < 0.5 else (5 if t.shape == 5 else 1)))
+            tags.append(("B-" if k == 0 else "I-") + s["slot"])
+            frame.append("O" if fslot is None else ("B-" if k == 0 and e.frame_tags[s["first"]].startswith("B-")
+                                                    else "I-") + fslot)
+        i = s["last"] + 1
+    while i < len(e.tokens):
+        tokens.append(e.tokens[i]); tags.append(e.tags[i]); frame.append(e.frame_tags[i]); i += 1
+    return Example(e.text, tokens, tags, e.intent, [], frame)
 
 
 def drop_words(words: list[str], counts: Counter, p: float, rng: random.Random) -> list[str]:
@@ -158,6 +209,7 @@ def train(args: argparse.Namespace) -> dict:
     for e in sgd_train:  # SGD is tagged with frame labels only
         e.frame_tags, e.tags = e.tags, None
     train_ex = atis_train + sgd_train
+    pool = city_pool(sgd_train) if args.city_swap else []
 
     counts = Counter(w for e in train_ex for w in e.words)
     words = Vocab.build(e.words for e in train_ex)
@@ -191,6 +243,9 @@ def train(args: argparse.Namespace) -> dict:
         bar = tqdm(batches(train_ex, args.batch_size, True, rng), total=n_batches, desc=f"epoch {epoch}",
                    disable=args.quiet, leave=False)
         for batch in bar:
+            if pool:
+                batch = [substitute_cities(e, pool, rng) if e.intent is not None and rng.random() < args.city_swap
+                         else e for e in batch]
             shapes = None
             if config.n_shapes:
                 shapes = [[t.shape for t in e.tokens] if rng.random() >= args.lowercase_aug

@@ -102,3 +102,37 @@ def test_committed_default_model_loads():
     assert p.name and len(p.version) == 8
     assert p.artifact.metrics["test"]["slot_f1"] >= 95.0
     assert p.artifact.metrics["test"]["intent_acc"] >= 96.5
+
+
+def test_joint_training_with_sgd_adds_a_frame_head(tmp_path):
+    out = tmp_path / "joint"
+    metrics = train_cli.train(train_cli.parse_args([
+        "--data", str(FIXTURES / "data"), "--out", str(out), "--sgd", "--city-swap", "0.5", "--epochs", "1",
+        "--hidden", "16", "--emb-dim", "8", "--char-filters", "8", "--batch-size", "4", "--quiet"]))
+    assert {"departure", "destination", "time", "micro", "return_time"} <= set(metrics["sgd_dev"])
+    p = Predictor.from_dir(out)
+    assert p.artifact.frame_tags[0] == "O" and "B-return_time" in p.artifact.frame_tags
+    assert p.artifact.model.config.n_shapes > 0
+    pred = p.predict("I'm leaving on the 21st from Portland, OR to Seattle.")
+    assert pred.frame_entities is not None and len(pred.frame_tags) == len(pred.tokens)
+    assert "sgd_travel" in json.loads((out / "config.json").read_text())["meta"]["trained_on"]
+
+
+def test_city_swap_keeps_labels_aligned():
+    import random
+
+    from model.data import read_atis
+    from model.frame import frame_tags_from_fine
+    from model.tokenizer import tokenize
+
+    e = read_atis(FIXTURES / "data" / "atis" / "train")[5]  # from new york to boston
+    e.frame_tags = frame_tags_from_fine(e.tokens, e.tags)
+    pool = [tokenize("Kuala Lumpur"), tokenize("Oslo")]
+    for seed in range(5):
+        s = train_cli.substitute_cities(e, pool, random.Random(seed))
+        assert len(s.words) == len(s.tags) == len(s.frame_tags)
+        assert "new" not in s.words and "boston" not in s.words
+        cities = [w for w, t in zip(s.words, s.tags) if t.endswith("city_name")]
+        assert set(cities) <= {"kuala", "lumpur", "oslo"}
+        assert [f for f, t in zip(s.frame_tags, s.tags) if t == "B-fromloc.city_name"] == ["B-departure"]
+        assert [f for f, t in zip(s.frame_tags, s.tags) if t == "B-toloc.city_name"] == ["B-destination"]
