@@ -27,6 +27,9 @@ accesslog = None  # the app writes one JSON access-log line per request itself
 errorlog = "-"
 loglevel = os.environ.get("SLOT_LOG_LEVEL", "info")
 limit_request_line = 4096
+# No runtime-management socket: nothing to write under $HOME on a read-only root filesystem,
+# and no control surface beyond signals.
+control_socket_disable = True
 
 
 def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
