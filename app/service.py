@@ -37,9 +37,7 @@ class Parser:
 
     def frame(self, pred: Prediction, expected_slot: str | None) -> dict[str, dict | None]:
         """Best span per frame slot (and return_time); ``expected_slot`` settles short answers."""
-        text = pred.text
-        source = pred.frame_entities if pred.frame_entities is not None else pred.entities
-        frame = build_frame(text, pred.tokens, source, ALL_FRAME_LABELS)
+        frame = build_frame(pred.text, pred.tokens, pred.slot_entities, ALL_FRAME_LABELS)
         if expected_slot and frame.get(expected_slot) is None:
             # The bot asked for one slot; an answer whose only span fills the other slot of the same kind
             # ("Boston." tagged destination when departure was asked) answers the question.

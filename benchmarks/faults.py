@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -55,6 +56,19 @@ def start_server(port: int, workers: int = 2, graceful: int = 10) -> subprocess.
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("server did not become ready")
+
+
+@contextmanager
+def running_server(workers: int = 2, graceful: int = 10):
+    """A started server and its port; stopped (SIGTERM to its process group) on the way out."""
+    port = free_port()
+    proc = start_server(port, workers, graceful)
+    try:
+        yield proc, port
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=graceful + 30)
 
 
 def workers_of(master: int) -> list[int]:
@@ -106,21 +120,13 @@ class Load:
 
 
 def steady(seconds: float, clients: int) -> dict:
-    port = free_port()
-    proc = start_server(port)
-    try:
-        with Load(port, clients) as load:
-            time.sleep(seconds)
-        return dict(load.counts)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+    with running_server() as (_, port), Load(port, clients) as load:
+        time.sleep(seconds)
+    return dict(load.counts)
 
 
 def kill_worker(seconds: float, clients: int) -> dict:
-    port = free_port()
-    proc = start_server(port)
-    try:
+    with running_server() as (proc, port):
         with Load(port, clients) as load:
             time.sleep(seconds / 2)
             before = workers_of(proc.pid)
@@ -128,17 +134,12 @@ def kill_worker(seconds: float, clients: int) -> dict:
             time.sleep(seconds / 2)
         after = workers_of(proc.pid)
         ok = requests.post(f"http://127.0.0.1:{port}/parse", json={"text": "fly to boston"}, timeout=10).ok
-        return dict(load.counts, workers_before=len(before), workers_after=len(after),
-                    replaced=before[0] not in after and len(after) == len(before), answering_after=ok)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+    return dict(load.counts, workers_before=len(before), workers_after=len(after),
+                replaced=before[0] not in after and len(after) == len(before), answering_after=ok)
 
 
 def sigterm_master(seconds: float, clients: int, graceful: int = 10) -> dict:
-    port = free_port()
-    proc = start_server(port, graceful=graceful)
-    with Load(port, clients) as load:
+    with running_server(graceful=graceful) as (proc, port), Load(port, clients) as load:
         time.sleep(seconds / 2)
         load.shutting_down.set()
         t0 = time.monotonic()

@@ -20,6 +20,10 @@ from .predict import Predictor
 from .train import atis_dir, sgd_path
 
 
+def _show(text: str, spans: list[tuple[str, int, int]]) -> str:
+    return ", ".join(f"{lab}={text[s:e]!r}" for lab, s, e in spans) or "-"
+
+
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
@@ -41,8 +45,7 @@ def main(argv: list[str] | None = None) -> dict:
         errors: list = []
         results["sgd_dev"] = evaluate_frames(predictor, read_sgd(sgd_dev), errors=errors)
         for text, gold, pred in errors[: args.errors]:
-            show = lambda spans: ", ".join(f"{lab}={text[s:e]!r}" for lab, s, e in spans) or "-"  # noqa: E731
-            print(f"{text!r}\n    gold: {show(gold)}\n    pred: {show(pred)}")
+            print(f"{text!r}\n    gold: {_show(text, gold)}\n    pred: {_show(text, pred)}")
     if args.json:
         print(json.dumps(results, indent=2))
         return results

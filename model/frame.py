@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .data import tags_to_spans
 from .tokenizer import Token
 
 FRAME_SLOTS = ("departure", "destination", "time")
@@ -116,8 +117,6 @@ def frame_tags_from_fine(tokens: list[Token], fine_tags: list[str]) -> list[str]
     Used to supervise the frame head with ATIS. Dates follow SGD-travel's span
     convention, which includes a leading "the" ("the 11th").
     """
-    from .data import tags_to_spans  # local: data imports the tokenizer only
-
     pieces = [Piece(s["slot"], s["start"], s["end"], 1.0, s["first"], s["last"])
               for s in tags_to_spans(tokens, fine_tags)]
     tags = ["O"] * len(tokens)

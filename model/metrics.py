@@ -7,7 +7,7 @@ from seqeval.metrics import classification_report, f1_score
 
 from .data import Example
 from .frame import FRAME_SLOTS, frame_spans
-from .predict import Predictor
+from .predict import Prediction, Predictor
 
 
 def score(gold_tags: list[list[str]], pred_tags: list[list[str]],
@@ -26,11 +26,17 @@ def score(gold_tags: list[list[str]], pred_tags: list[list[str]],
     return out
 
 
-def evaluate(predictor: Predictor, examples: list[Example], batch_size: int = 256) -> dict:
-    """Run ``predictor`` on each example's text through the serving path and score it."""
-    preds = []
+def predict_all(predictor: Predictor, examples: list[Example], batch_size: int = 256) -> list[Prediction]:
+    """The serving path's predictions for each example's text, in batches."""
+    preds: list[Prediction] = []
     for i in range(0, len(examples), batch_size):
         preds += predictor.predict_batch([e.text for e in examples[i: i + batch_size]])
+    return preds
+
+
+def evaluate(predictor: Predictor, examples: list[Example], batch_size: int = 256) -> dict:
+    """Run ``predictor`` on each example's text through the serving path and score it."""
+    preds = predict_all(predictor, examples, batch_size)
     for e, p in zip(examples, preds):
         if [t.text for t in p.tokens] != e.words:  # the serving tokenizer must see what training saw
             raise ValueError(f"tokenization mismatch on {e.text!r}")
@@ -95,14 +101,11 @@ def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: i
     through ``model.frame``. ``return_time`` is scored on its own, outside the micro average.
     """
     gold, pred = [], []
-    for i in range(0, len(examples), batch_size):
-        chunk = examples[i: i + batch_size]
-        for e, p in zip(chunk, predictor.predict_batch([e.text for e in chunk])):
-            entities = p.frame_entities if p.frame_entities is not None else p.entities
-            pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, entities, p.text)])
-            gold.append([(s["slot"], s["start"], s["end"]) for s in e.spans])
-            if errors is not None and set(pred[-1]) != set(gold[-1]):
-                errors.append((e.text, gold[-1], pred[-1]))
+    for e, p in zip(examples, predict_all(predictor, examples, batch_size)):
+        pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, p.slot_entities, p.text)])
+        gold.append([(s["slot"], s["start"], s["end"]) for s in e.spans])
+        if errors is not None and set(pred[-1]) != set(gold[-1]):
+            errors.append((e.text, gold[-1], pred[-1]))
     scores = span_scores(gold, pred, FRAME_SLOTS)
     scores["return_time"] = span_scores(gold, pred, ("return_time",))["return_time"]
     scores["n"] = len(examples)

@@ -41,6 +41,11 @@ class Prediction:
     frame_tags: list[str] | None = None  # from the frame head, when the model has one
     frame_entities: list[Entity] | None = None
 
+    @property
+    def slot_entities(self) -> list[Entity]:
+        """What fills the booking frame: the frame head's spans, else the fine entities."""
+        return self.frame_entities if self.frame_entities is not None else self.entities
+
 
 def allowed_transitions(tags: list[str]) -> np.ndarray:
     """(n, n) bool matrix: allowed[i, j] when tag j may follow tag i under BIO."""
@@ -79,18 +84,21 @@ def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[int]
 _NEG = -1e9
 
 
+def bio_penalties(tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Transition (n, n) and start (n,) penalties for :func:`viterbi`: 0 where BIO allows, large negative not."""
+    trans = np.where(allowed_transitions(tags), 0.0, _NEG).astype(np.float32)
+    start = np.where(start_allowed(tags), 0.0, _NEG).astype(np.float32)
+    return trans, start
+
+
 class Predictor:
     """Wraps a loaded :class:`Artifact` for inference on raw text."""
 
     def __init__(self, artifact: Artifact):
         self.artifact = artifact
         self.model = artifact.model.eval()
-        # transition and start penalties, built once: 0 where BIO allows, a large negative where not
-        self._trans = np.where(allowed_transitions(artifact.tags), 0.0, _NEG).astype(np.float32)
-        self._start = np.where(start_allowed(artifact.tags), 0.0, _NEG).astype(np.float32)
-        if artifact.frame_tags:
-            self._frame_trans = np.where(allowed_transitions(artifact.frame_tags), 0.0, _NEG).astype(np.float32)
-            self._frame_start = np.where(start_allowed(artifact.frame_tags), 0.0, _NEG).astype(np.float32)
+        self._fine = bio_penalties(artifact.tags)  # built once, used by every decode
+        self._frame = bio_penalties(artifact.frame_tags) if artifact.frame_tags else None
 
     @classmethod
     def from_dir(cls, path: str | Path) -> "Predictor":
@@ -104,11 +112,11 @@ class Predictor:
     def version(self) -> str:
         return self.artifact.version
 
-    def _decode(self, tokens, scores, labels, trans, start) -> tuple[list[str], list[float], list[Entity]]:
+    def _decode(self, tokens, scores, labels, penalties) -> tuple[list[str], list[float], list[Entity]]:
         if not tokens:
             return [], [], []
         logp = torch.log_softmax(scores, dim=-1).numpy()  # (T, n)
-        path = viterbi(logp, trans, start)
+        path = viterbi(logp, *penalties)
         tags = [labels[i] for i in path]
         tag_probs = np.exp(logp[np.arange(len(path)), path]).tolist()
         entities = [
@@ -132,11 +140,11 @@ class Predictor:
         results = []
         for b, (text, tokens) in enumerate(zip(texts, token_lists)):
             T = len(tokens)
-            tags, tag_probs, entities = self._decode(tokens, out["tags"][b, :T], art.tags, self._trans, self._start)
+            tags, tag_probs, entities = self._decode(tokens, out["tags"][b, :T], art.tags, self._fine)
             frame_tags = frame_entities = None
             if "frame" in out:
                 frame_tags, _, frame_entities = self._decode(
-                    tokens, out["frame"][b, :T], art.frame_tags, self._frame_trans, self._frame_start)
+                    tokens, out["frame"][b, :T], art.frame_tags, self._frame)
             conf, order = intent_probs[b].sort(descending=True)
             ranking = [(art.intents[int(i)], float(c)) for c, i in zip(conf[:10], order[:10])]
             results.append(Prediction(text, tokens, tags, tag_probs, entities, ranking[0][0], ranking[0][1],

@@ -98,22 +98,17 @@ def city_pool(sgd_train: list[Example]) -> list[list[Token]]:
     world's international airports (the airportsdata package), as token lists."""
     import airportsdata
 
+    names = [ap["city"].lower() for ap in airportsdata.load("IATA").values()
+             if "international" in ap["name"].lower()]
+    names += [e.text[s["start"]: s["end"]] for e in sgd_train for s in e.spans
+              if s["slot"] in ("departure", "destination")]
     seen, pool = set(), []
-    for ap in airportsdata.load("IATA").values():
-        if "international" in ap["name"].lower():
-            toks = tokenize(ap["city"].lower())
-            key = tuple(t.text for t in toks)
-            if 0 < len(toks) <= 3 and key not in seen:
-                seen.add(key)
-                pool.append(toks)
-    for e in sgd_train:
-        for span in e.spans:
-            if span["slot"] in ("departure", "destination"):
-                toks = tokenize(e.text[span["start"]: span["end"]])
-                key = tuple(t.text for t in toks)
-                if 0 < len(toks) <= 3 and key not in seen:
-                    seen.add(key)
-                    pool.append(toks)
+    for name in names:
+        toks = tokenize(name)
+        key = tuple(t.text for t in toks)
+        if 0 < len(toks) <= 3 and key not in seen:
+            seen.add(key)
+            pool.append(toks)
     return pool
 
 
@@ -123,22 +118,23 @@ def substitute_cities(e: Example, pool: list[list[Token]], rng: random.Random) -
     Teaches the context ("arrive X on ...", "from X to Y") to carry the slot whatever X is.
     Fine tags keep their label (fromloc.city_name, ...); frame tags follow.
     """
+    cities = {s["first"]: s for s in tags_to_spans(e.tokens, e.tags) if s["slot"].endswith("city_name")}
     tokens, tags, frame = [], [], []
-    spans = [s for s in tags_to_spans(e.tokens, e.tags) if s["slot"].endswith("city_name")]
     i = 0
-    for s in spans:
-        while i < s["first"]:
-            tokens.append(e.tokens[i]); tags.append(e.tags[i]); frame.append(e.frame_tags[i]); i += 1
-        new = rng.choice(pool)
-        fslot = e.frame_tags[s["first"]][2:] if e.frame_tags[s["first"]] != "O" else None
-        for k, t in enumerate(new):
+    while i < len(e.tokens):
+        s = cities.get(i)
+        if s is None:
+            tokens.append(e.tokens[i])
+            tags.append(e.tags[i])
+            frame.append(e.frame_tags[i])
+            i += 1
+            continue
+        first_frame = e.frame_tags[i]  # "O", or the frame tag the city opened (B-) or continued (I-)
+        for k, t in enumerate(rng.choice(pool)):
             tokens.append(Token(t.text, 0, 0, t.shape if rng.random() < 0.5 else (5 if t.shape == 5 else 1)))
             tags.append(("B-" if k == 0 else "I-") + s["slot"])
-            frame.append("O" if fslot is None else ("B-" if k == 0 and e.frame_tags[s["first"]].startswith("B-")
-                                                    else "I-") + fslot)
+            frame.append(first_frame if first_frame == "O" or k == 0 else "I-" + first_frame[2:])
         i = s["last"] + 1
-    while i < len(e.tokens):
-        tokens.append(e.tokens[i]); tags.append(e.tags[i]); frame.append(e.frame_tags[i]); i += 1
     return Example(e.text, tokens, tags, e.intent, [], frame)
 
 
@@ -250,10 +246,11 @@ def train(args: argparse.Namespace) -> dict:
             if config.n_shapes:
                 shapes = [[t.shape for t in e.tokens] if rng.random() >= args.lowercase_aug
                           else [5 if t.shape == 5 else 1 for t in e.tokens] for e in batch]
-            enc = encode_batch([drop_words(e.words, counts, args.word_dropout, rng) for e in batch], words, chars,
-                               shapes)
-            # chars come from the real words even when the word id is dropped
-            enc["chars"] = encode_batch([e.words for e in batch], words, chars)["chars"]
+            dropped = [drop_words(e.words, counts, args.word_dropout, rng) for e in batch]
+            enc = encode_batch([e.words for e in batch], words, chars, shapes)
+            for b, ws in enumerate(dropped):  # word dropout hides the word id; its characters stay visible
+                if ws:
+                    enc["words"][b, : len(ws)] = torch.tensor(words.ids(ws))
             dev_ = args.device
             out = model(enc["words"].to(dev_), enc["chars"].to(dev_) if chars else None, enc["lengths"].to(dev_),
                         enc["shapes"].to(dev_) if shapes else None)

@@ -83,9 +83,8 @@ class PlaceIndex:
         for ap in self.by_iata.values():
             if not ap.get("iata") or _EXCLUDED.search(ap["name"]):
                 continue
-            keys = {_key(ap["city"])}
-            if keys and next(iter(keys)).endswith(" city"):
-                keys.add(next(iter(keys))[: -len(" city")])
+            city = _key(ap["city"])
+            keys = [city, city.removesuffix(" city")] if city.endswith(" city") else [city]
             for k in keys:
                 self.by_city.setdefault(k, []).append(ap)
         for aps in self.by_city.values():
