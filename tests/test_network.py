@@ -107,6 +107,18 @@ def test_bidirectional_jordan_sees_the_future():
                           uni(words2, chars[:1], lengths[:1])["tags"][0, 0])
 
 
+def test_bidirectional_jordan_adds_a_forward_and_a_backward_pass_at_the_output():
+    model = make_model("jordan", bidirectional=True, n_chars=0)
+    words, _, lengths = batch()
+    w, n = words[1:, :2], lengths[1:]
+    out = model(w, None, n)["tags"][0]  # (2, n_tags)
+    fwd, bwd = model.rnn.layers[0]
+    x = model.word_emb(w)
+    _, o_fwd = fwd(x)
+    _, o_bwd = bwd(x.flip(1))  # the backward network reads the sentence right to left
+    torch.testing.assert_close(out, (o_fwd + o_bwd.flip(1))[0])
+
+
 def test_config_rejects_unknown_cell():
     with pytest.raises(ValueError):
         TaggerConfig(vocab_size=3, n_tags=2, n_intents=1, cell="transformer")
