@@ -24,7 +24,8 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
 
     ``model_dir`` defaults to ``$SLOT_MODEL_DIR`` or the committed default
     model. A missing or corrupt artifact raises ``ArtifactError`` naming the
-    file, so the server never starts half up. ``SLOT_API_KEY``, when set,
+    file, so the server never starts half up. The network runs in ONNX Runtime
+    (``SLOT_BACKEND=torch`` for the PyTorch reference). ``SLOT_API_KEY``, when set,
     protects the parsing endpoints.
     """
     app = Flask(__name__)
@@ -35,7 +36,8 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.config.update(config or {})
-    predictor = predictor or Predictor.from_dir(model_dir or default_dir())
+    predictor = predictor or Predictor.from_dir(model_dir or default_dir(),
+                                                backend=os.environ.get("SLOT_BACKEND", "onnx"))
     app.extensions["predictor"] = predictor
     app.extensions["parser"] = Parser(predictor, PlaceIndex())
     warm_up_dates()

@@ -33,9 +33,14 @@ control_socket_disable = True
 
 
 def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
+    import sys
+
     import torch
 
     torch.set_num_threads(1)
+    service = sys.modules.get("app.wsgi")  # loaded in the master (preload_app)
+    if service is not None:  # build this worker's ONNX Runtime session now, not on its first request
+        service.app.extensions["predictor"].warm_up()
 
 
 def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature

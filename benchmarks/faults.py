@@ -42,27 +42,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int = 2, graceful: int = 10) -> subprocess.Popen:
-    env = dict(os.environ, SLOT_BIND=f"127.0.0.1:{port}", SLOT_WORKERS=str(workers),
+def start_server(port: int, workers: int = 2, graceful: int = 10, target: str = "app.wsgi:app",
+                 poll: float = 0.1, extra_env: dict | None = None) -> subprocess.Popen:
+    """The shipped gunicorn configuration serving ``target`` on ``port``, once /readyz answers 200."""
+    env = dict(os.environ, **(extra_env or {}), SLOT_BIND=f"127.0.0.1:{port}", SLOT_WORKERS=str(workers),
                SLOT_GRACEFUL_TIMEOUT=str(graceful), SLOT_LOG_LEVEL="warning")
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "app/gunicorn.conf.py", "app.wsgi:app"], cwd=ROOT,
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "app/gunicorn.conf.py", target], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return proc
-        except requests.ConnectionError:
-            time.sleep(0.1)
+    with requests.Session() as http:
+        while time.monotonic() < deadline:
+            try:
+                if http.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    return proc
+            except (requests.ConnectionError, requests.Timeout):  # not listening, or not answering yet
+                time.sleep(poll)
     proc.kill()
     raise RuntimeError("server did not become ready")
 
 
 @contextmanager
-def running_server(workers: int = 2, graceful: int = 10):
+def running_server(workers: int = 2, graceful: int = 10, target: str = "app.wsgi:app"):
     """A started server and its port; stopped (SIGTERM to its process group) on the way out."""
     port = free_port()
-    proc = start_server(port, workers, graceful)
+    proc = start_server(port, workers, graceful, target)
     try:
         yield proc, port
     finally:

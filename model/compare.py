@@ -5,8 +5,9 @@
 Trains, on ATIS train with dev for early stopping (``model.train``, word
 embeddings only: no char CNN, no casing feature, so the encoder is what
 differs), each of Elman, Jordan, GRU and LSTM, unidirectional and
-bidirectional, and the bidirectional LSTM at 1, 2 and 3 layers; each with
-``--seeds`` seeds. Every network gets the same embedding size, and its hidden
+bidirectional, the bidirectional LSTM at 1, 2 and 3 layers, and Elman, Jordan
+and bidirectional Jordan with Mesnil et al.'s word-context window (one word
+either side); each with ``--seeds`` seeds. Every network gets the same embedding size, and its hidden
 size is chosen so that its parameter count is as close as it can be to the
 one-layer bidirectional LSTM's. A linear-chain CRF (``model.crf_baseline``) is
 trained on the same split. Test figures are reported as mean ± std over seeds,
@@ -36,13 +37,16 @@ from .data import read_atis
 from .network import JointTagger, TaggerConfig
 from .vocab import Vocab
 
-# (label, cell, bidirectional, layers)
+# (label, cell, bidirectional, layers, context words either side)
 FAMILIES = [
-    ("Elman", "elman", False, 1), ("bi-Elman", "elman", True, 1),
-    ("Jordan", "jordan", False, 1), ("bi-Jordan", "jordan", True, 1),
-    ("GRU", "gru", False, 1), ("bi-GRU", "gru", True, 1),
-    ("LSTM", "lstm", False, 1), ("bi-LSTM", "lstm", True, 1),
-    ("bi-LSTM, 2 layers", "lstm", True, 2), ("bi-LSTM, 3 layers", "lstm", True, 3),
+    ("Elman", "elman", False, 1, 0), ("bi-Elman", "elman", True, 1, 0),
+    ("Jordan", "jordan", False, 1, 0), ("bi-Jordan", "jordan", True, 1, 0),
+    ("GRU", "gru", False, 1, 0), ("bi-GRU", "gru", True, 1, 0),
+    ("LSTM", "lstm", False, 1, 0), ("bi-LSTM", "lstm", True, 1, 0),
+    ("bi-LSTM, 2 layers", "lstm", True, 2, 0), ("bi-LSTM, 3 layers", "lstm", True, 3, 0),
+    # Mesnil et al. fed every network a window of words; their setting, with one word either side
+    ("Elman, window ±1", "elman", False, 1, 1), ("Jordan, window ±1", "jordan", False, 1, 1),
+    ("bi-Jordan, window ±1", "jordan", True, 1, 1),
 ]
 GRADIENT_RUNS = ("Elman", "GRU", "LSTM")  # unidirectional, one layer: the plot's curves
 
@@ -52,7 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--data", type=Path, required=True, help="corpus root holding atis/")
     p.add_argument("--out", type=Path, default=Path("model/comparison"))
     p.add_argument("--seeds", type=int, default=3)
-    p.add_argument("--epochs", type=int, default=25)
+    p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--patience", type=int, default=5)
     p.add_argument("--emb-dim", type=int, default=100)
     p.add_argument("--lstm-hidden", type=int, default=100,
@@ -64,11 +68,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def matched_hidden(base: dict, cell: str, bidirectional: bool, layers: int, target: int) -> tuple[int, int]:
+def matched_hidden(base: dict, cell: str, bidirectional: bool, layers: int, target: int,
+                   context: int = 0) -> tuple[int, int]:
     """The hidden size whose parameter count is closest to ``target`` (and that count)."""
     def count(h: int) -> int:
         return JointTagger(TaggerConfig(**base, cell=cell, bidirectional=bidirectional, layers=layers,
-                                        hidden=h)).num_parameters()
+                                        hidden=h, context=context)).num_parameters()
     lo, hi = 8, 1024
     while hi - lo > 1:  # parameter count grows with hidden size
         mid = (lo + hi) // 2
@@ -101,6 +106,7 @@ def run_one(job: dict) -> dict:
         args = train_mod.parse_args([
             "--data", job["data"], "--out", job["artifact"], "--cell", job["cell"], "--layers", str(job["layers"]),
             "--hidden", str(job["hidden"]), "--emb-dim", str(job["emb_dim"]), "--char-filters", "0", "--no-shape",
+            "--context", str(job["context"]),
             "--epochs", str(job["epochs"]), "--patience", str(job["patience"]), "--seed", str(job["seed"]),
             "--threads", "1", "--quiet", *([] if job["bidirectional"] else ["--unidirectional"])])
         metrics = train_mod.train(args)
@@ -197,10 +203,11 @@ def main(argv: list[str] | None = None) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="compare-"))
     jobs = []
     for seed in range(1, args.seeds + 1):
-        for label, cell, bi, layers in families:
-            hidden, _ = matched_hidden(base, cell, bi, layers, target)
-            slug = f"{label.replace(' ', '').replace(',', '-')}-s{seed}"
+        for label, cell, bi, layers, context in families:
+            hidden, _ = matched_hidden(base, cell, bi, layers, target, context)
+            slug = "".join(ch for ch in label if ch.isalnum() or ch == "-") + f"-s{seed}"
             jobs.append({"label": label, "cell": cell, "bidirectional": bi, "layers": layers, "hidden": hidden,
+                         "context": context,
                          "seed": seed, "slug": slug, "artifact": str(workdir / slug), "workdir": str(workdir),
                          "data": str(args.data), "atis": str(atis), "emb_dim": args.emb_dim,
                          "epochs": args.epochs, "patience": args.patience,

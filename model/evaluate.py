@@ -16,7 +16,7 @@ from pathlib import Path
 from .artifact import default_dir
 from .data import read_atis, read_sgd
 from .metrics import evaluate, evaluate_frames
-from .predict import Predictor
+from .predict import BACKENDS, Predictor
 from .train import atis_dir, sgd_path
 
 
@@ -29,13 +29,15 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
     p.add_argument("--model", type=Path, default=default_dir(), help="artifact directory")
     p.add_argument("--splits", nargs="+", default=["dev", "test"])
+    p.add_argument("--backend", choices=BACKENDS, default="torch",
+                   help="run the network in PyTorch (the reference), ONNX Runtime, or ONNX Runtime with int8 weights")
     p.add_argument("--json", action="store_true", help="print the full metrics as JSON")
     p.add_argument("--per-slot", action="store_true", help="also print per-slot F1")
     p.add_argument("--no-sgd", action="store_true", help="skip SGD-travel dev even when present")
     p.add_argument("--errors", type=int, default=0, metavar="N", help="print N SGD-travel dev turns it got wrong")
     args = p.parse_args(argv)
 
-    predictor = Predictor.from_dir(args.model)
+    predictor = Predictor.from_dir(args.model, args.backend)
     root = atis_dir(args.data)
     results = {}
     for split in args.splits:
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.json:
         print(json.dumps(results, indent=2))
         return results
-    print(f"model {predictor.name} ({predictor.version}) from {args.model}")
+    print(f"model {predictor.name} ({predictor.version}) from {args.model}, run by {predictor.backend}")
     print(f"{'set':<12}{'n':>6}{'slot F1':>10}{'intent acc':>12}{'sentence acc':>14}")
     for name, m in results.items():
         if name == "sgd_dev":

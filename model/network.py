@@ -41,12 +41,15 @@ class TaggerConfig:
     n_frame_tags: int = 0  # 0: no frame head (see model card for its use)
     n_shapes: int = 0  # 0: no casing feature; else the size of tokenizer.SHAPES
     shape_dim: int = 8
+    context: int = 0  # word-context window: each step also sees the k words either side (Mesnil et al.)
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
             raise ValueError(f"cell must be one of {CELLS}, got {self.cell!r}")
         if self.layers < 1:
             raise ValueError("layers must be >= 1")
+        if self.context < 0:
+            raise ValueError("context must be >= 0")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -184,6 +187,18 @@ class CharCNN(nn.Module):
         return h.max(dim=2).values.view(B, T, -1)
 
 
+def context_window(x: torch.Tensor, k: int) -> torch.Tensor:
+    """Each position's features next to those of the k positions either side (zeros past the ends).
+
+    Padding positions carry zero features (padding ids embed to zero), so a
+    padded sentence sees the same window as it does alone.
+    """
+    # x: (B, T, D) -> (B, T, (2k+1)*D), ordered x_{t-k} .. x_{t+k}
+    T = x.size(1)
+    padded = F.pad(x, (0, 0, k, k))  # (B, T+2k, D)
+    return torch.cat([padded[:, i: i + T] for i in range(2 * k + 1)], dim=-1)
+
+
 class JointTagger(nn.Module):
     """Tags every token and classifies the utterance's intent."""
 
@@ -194,6 +209,7 @@ class JointTagger(nn.Module):
         self.char_cnn = CharCNN(c.n_chars, c.char_dim, c.char_filters, c.char_width) if c.n_chars else None
         self.shape_emb = nn.Embedding(c.n_shapes, c.shape_dim, padding_idx=0) if c.n_shapes else None
         in_size = c.emb_dim + (c.char_filters if c.n_chars else 0) + (c.shape_dim if c.n_shapes else 0)
+        in_size *= 2 * c.context + 1
         self.drop = nn.Dropout(c.dropout)
         dirs = 2 if c.bidirectional else 1
         rnn_dropout = c.dropout if c.layers > 1 else 0.0
@@ -217,6 +233,8 @@ class JointTagger(nn.Module):
             x = torch.cat([x, self.char_cnn(chars)], dim=-1)  # (B, T, E+F)
         if self.shape_emb is not None:
             x = torch.cat([x, self.shape_emb(shapes)], dim=-1)  # (B, T, E+F+S)
+        if self.config.context:
+            x = context_window(x, self.config.context)  # (B, T, (2k+1)*D)
         x = self.drop(x)
         mask = torch.arange(words.size(1), device=words.device)[None, :] < lengths[:, None]  # (B, T)
         if self.tag_head is None:

@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import runtime
 from .artifact import Artifact, load
 from .data import tags_to_spans
 from .tokenizer import Token, tokenize
-from .vocab import encode_batch
+from .vocab import MAX_WORD_CHARS, encode_batch
 
 
 @dataclass
@@ -84,6 +85,28 @@ def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[int]
 _NEG = -1e9
 
 
+def best_path(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[int]:
+    """:func:`viterbi`'s answer, skipping the search when the per-token argmax already obeys BIO.
+
+    With hard constraints only (no learned transition scores) the best valid
+    path is the argmax path whenever that path is valid.
+    """
+    path = logp.argmax(1)
+    if start[path[0]] == 0 and not trans[path[:-1], path[1:]].any():
+        return path.tolist()
+    return viterbi(logp, trans, start)
+
+
+def log_softmax(x: np.ndarray) -> np.ndarray:
+    z = x - x.max(-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(-1, keepdims=True))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
 def bio_penalties(tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Transition (n, n) and start (n,) penalties for :func:`viterbi`: 0 where BIO allows, large negative not."""
     trans = np.where(allowed_transitions(tags), 0.0, _NEG).astype(np.float32)
@@ -91,32 +114,52 @@ def bio_penalties(tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return trans, start
 
 
-class Predictor:
-    """Wraps a loaded :class:`Artifact` for inference on raw text."""
+BACKENDS = ("torch", "onnx", "onnx-int8")
 
-    def __init__(self, artifact: Artifact):
+
+class Predictor:
+    """Wraps a loaded :class:`Artifact` for inference on raw text.
+
+    ``backend="torch"`` runs the PyTorch module (the reference; used while
+    training); ``backend="onnx"`` runs the same weights through ONNX Runtime
+    (:mod:`model.runtime`), which is what the service uses; ``"onnx-int8"``
+    runs them quantized to int8.
+    """
+
+    def __init__(self, artifact: Artifact, backend: str = "torch"):
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         self.artifact = artifact
         self.model = artifact.model.eval()
         self._fine = bio_penalties(artifact.tags)  # built once, used by every decode
         self._frame = bio_penalties(artifact.frame_tags) if artifact.frame_tags else None
+        self._onnx = None
+        if backend != "torch" and runtime.supported(self.model):
+            self._onnx = runtime.OnnxTagger(self.model, quantize=backend == "onnx-int8")
+        self.backend = backend if self._onnx is not None else "torch"
+        self.warm_up()
 
     @classmethod
-    def from_dir(cls, path: str | Path) -> "Predictor":
-        return cls(load(path))
+    def from_dir(cls, path: str | Path, backend: str = "torch") -> "Predictor":
+        return cls(load(path), backend)
 
     @property
     def name(self) -> str:
         return self.artifact.name
 
+    def warm_up(self) -> None:
+        """Run once, so that this process's lazily built state (an ONNX Runtime session) exists."""
+        self.predict("fly from boston to denver tomorrow")
+
     @property
     def version(self) -> str:
         return self.artifact.version
 
-    def _decode(self, tokens, scores, labels, penalties) -> tuple[list[str], list[float], list[Entity]]:
+    def _decode(self, tokens, scores: np.ndarray, labels, penalties) -> tuple[list[str], list[float], list[Entity]]:
         if not tokens:
             return [], [], []
-        logp = torch.log_softmax(scores, dim=-1).numpy()  # (T, n)
-        path = viterbi(logp, *penalties)
+        logp = log_softmax(scores)  # (T, n)
+        path = best_path(logp, *penalties)
         tags = [labels[i] for i in path]
         tag_probs = np.exp(logp[np.arange(len(path)), path]).tolist()
         entities = [
@@ -125,28 +168,63 @@ class Predictor:
         ]
         return tags, tag_probs, entities
 
-    @torch.inference_mode()
+    def _arrays(self, token_lists: list[list[Token]]) -> dict[str, np.ndarray]:
+        """Network inputs for sentences of one common length T: words (B, T), chars (B, T, C), shapes (B, T)."""
+        art = self.artifact
+        words = np.array([art.words.ids([t.text for t in toks]) for toks in token_lists], dtype=np.int64)
+        feeds = {"words": words.reshape(len(token_lists), -1),
+                 "shapes": np.array([[t.shape for t in toks] for toks in token_lists], dtype=np.int64)
+                 .reshape(len(token_lists), -1)}
+        if art.chars is not None:
+            C = max(1, min(MAX_WORD_CHARS, max((len(t.text) for toks in token_lists for t in toks), default=1)))
+            chars = np.zeros((*feeds["words"].shape, C), dtype=np.int64)
+            for b, toks in enumerate(token_lists):
+                for i, t in enumerate(toks):
+                    ids = art.chars.ids(list(t.text[:C]))
+                    chars[b, i, : len(ids)] = ids
+            feeds["chars"] = chars
+        return feeds
+
+    def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
+        """Per sentence: "tags" (T, n_tags), "intent" (n_intents,), and "frame" (T, n_frame) if any."""
+        if self._onnx is not None:
+            # group by length: each group is one unpadded batch (an empty text runs as one <pad> token)
+            out: list[dict[str, np.ndarray]] = [{} for _ in token_lists]
+            groups: dict[int, list[int]] = {}
+            for i, toks in enumerate(token_lists):
+                groups.setdefault(len(toks), []).append(i)
+            for T, idx in groups.items():
+                feeds = self._arrays([token_lists[i] for i in idx]) if T else {
+                    "words": np.zeros((len(idx), 1), np.int64), "shapes": np.zeros((len(idx), 1), np.int64),
+                    "chars": np.zeros((len(idx), 1, 1), np.int64)}
+                res = self._onnx(feeds)
+                for j, i in enumerate(idx):
+                    out[i] = {k: v[j] for k, v in res.items()}
+            return out
+        art = self.artifact
+        batch = encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars,
+                             [[t.shape for t in toks] for toks in token_lists] if self.model.config.n_shapes else None)
+        device = self.model.word_emb.weight.device
+        if device.type != "cpu":  # training on an accelerator evaluates there too
+            batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}
+        with torch.inference_mode():
+            res = {k: v.float().cpu().numpy()
+                   for k, v in self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"]).items()}
+        return [{k: v[b] for k, v in res.items()} for b in range(len(token_lists))]
+
     def predict_batch(self, texts: list[str]) -> list[Prediction]:
         art = self.artifact
         token_lists = [tokenize(t) for t in texts]
-        batch = encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars,
-                             [[t.shape for t in toks] for toks in token_lists] if art.model.config.n_shapes else None)
-        device = art.model.word_emb.weight.device
-        if device.type != "cpu":  # training on an accelerator evaluates there too
-            batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}
-        out = {k: v.float().cpu() for k, v in self.model(batch["words"], batch["chars"], batch["lengths"],
-                                                                batch["shapes"]).items()}
-        intent_probs = torch.softmax(out["intent"], dim=-1)  # (B, n_intents)
         results = []
-        for b, (text, tokens) in enumerate(zip(texts, token_lists)):
+        for text, tokens, out in zip(texts, token_lists, self._scores(token_lists)):
             T = len(tokens)
-            tags, tag_probs, entities = self._decode(tokens, out["tags"][b, :T], art.tags, self._fine)
+            tags, tag_probs, entities = self._decode(tokens, out["tags"][:T], art.tags, self._fine)
             frame_tags = frame_entities = None
             if "frame" in out:
-                frame_tags, _, frame_entities = self._decode(
-                    tokens, out["frame"][b, :T], art.frame_tags, self._frame)
-            conf, order = intent_probs[b].sort(descending=True)
-            ranking = [(art.intents[int(i)], float(c)) for c, i in zip(conf[:10], order[:10])]
+                frame_tags, _, frame_entities = self._decode(tokens, out["frame"][:T], art.frame_tags, self._frame)
+            probs = softmax(out["intent"])  # (n_intents,)
+            order = np.argsort(-probs, kind="stable")[:10]
+            ranking = [(art.intents[int(i)], float(probs[i])) for i in order]
             results.append(Prediction(text, tokens, tags, tag_probs, entities, ranking[0][0], ranking[0][1],
                                       ranking, frame_tags, frame_entities))
         return results

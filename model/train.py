@@ -62,6 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--dropout", type=float, default=0.5)
     p.add_argument("--word-dropout", type=float, default=0.05, help="chance of replacing a word by <unk>")
     p.add_argument("--no-shape", action="store_true", help="no casing feature")
+    p.add_argument("--context", type=int, default=0, help="word-context window: k words either side as input")
     p.add_argument("--city-swap", type=float, default=0.0,
                    help="chance that an ATIS sentence is shown with its city names swapped for SGD place names")
     p.add_argument("--atis-frame-prob", type=float, default=1.0,
@@ -221,7 +222,7 @@ def train(args: argparse.Namespace) -> dict:
         n_chars=len(chars) if chars else 0, cell=args.cell, layers=args.layers,
         bidirectional=not args.unidirectional, emb_dim=args.emb_dim, char_filters=args.char_filters or 64,
         hidden=args.hidden, dropout=args.dropout, n_frame_tags=len(frame_tags),
-        n_shapes=0 if args.no_shape else len(SHAPES),
+        n_shapes=0 if args.no_shape else len(SHAPES), context=args.context,
     )
     model = JointTagger(config).to(args.device)
     corpora = "atis-sgd" if args.sgd else "atis"

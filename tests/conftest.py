@@ -20,7 +20,7 @@ from model.predict import Predictor  # noqa: E402
 
 @pytest.fixture(scope="session")
 def predictor() -> Predictor:
-    return Predictor.from_dir(default_dir())
+    return Predictor.from_dir(default_dir(), backend="onnx")  # what the service runs
 
 
 @pytest.fixture(scope="session")

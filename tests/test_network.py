@@ -65,10 +65,10 @@ def test_jordan_feeds_back_its_output_distribution():
     assert not torch.allclose(h2[:, 1], h[:, 1])
 
 
-def make_model(cell, bidirectional=True, layers=1, n_chars=10):
+def make_model(cell, bidirectional=True, layers=1, n_chars=10, context=0):
     torch.manual_seed(0)
     cfg = TaggerConfig(vocab_size=20, n_tags=7, n_intents=3, n_chars=n_chars, cell=cell, layers=layers,
-                       bidirectional=bidirectional, emb_dim=8, char_dim=4, char_filters=6, hidden=5)
+                       bidirectional=bidirectional, emb_dim=8, char_dim=4, char_filters=6, hidden=5, context=context)
     return JointTagger(cfg).eval()
 
 
@@ -117,6 +117,21 @@ def test_bidirectional_jordan_adds_a_forward_and_a_backward_pass_at_the_output()
     _, o_fwd = fwd(x)
     _, o_bwd = bwd(x.flip(1))  # the backward network reads the sentence right to left
     torch.testing.assert_close(out, (o_fwd + o_bwd.flip(1))[0])
+
+
+@pytest.mark.parametrize("cell", ["elman", "jordan"])
+def test_context_window_shows_a_unidirectional_network_the_next_word_and_ignores_padding(cell):
+    model = make_model(cell, bidirectional=False, context=1)
+    words, chars, lengths = batch()
+    out = model(words, chars, lengths)["tags"]
+    alone = model(words[1:, :2], chars[1:, :2], lengths[1:])["tags"]
+    torch.testing.assert_close(alone[0], out[1, :2], atol=1e-5, rtol=1e-5)  # padding reads as past-the-end
+    words2 = words[:1].clone()
+    words2[0, 1] = 9  # change the second word: the first token's scores move (window), not without one
+    assert not torch.allclose(model(words2, chars[:1], lengths[:1])["tags"][0, 0], out[0, 0])
+    plain = make_model(cell, bidirectional=False)
+    assert torch.allclose(plain(words2, chars[:1], lengths[:1])["tags"][0, 0],
+                          plain(words[:1], chars[:1], lengths[:1])["tags"][0, 0])
 
 
 def test_config_rejects_unknown_cell():

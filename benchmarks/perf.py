@@ -1,0 +1,290 @@
+"""Performance suite: in-process inference, HTTP against its own ceiling, start-up, memory.
+
+    scripts/bench.sh                      # installs wrk if missing, then runs this
+    python -m benchmarks.perf --data ../shared/data [--seconds 10] [--repeats 3]
+
+1. In-process, one thread: single-utterance ``Predictor.predict`` latency
+   p50/p99 over the ATIS test utterances, batch throughput at batch sizes 1, 8,
+   64 and 256, and model load time — for the PyTorch reference and the ONNX
+   Runtime path the service uses, side by side.
+2. Start-up: from launching the image's command (``gunicorn -c
+   app/gunicorn.conf.py app.wsgi:app``) to ``/readyz`` answering 200.
+3. HTTP: ``wrk`` posting the ATIS test utterances to ``/parse`` at 1, 16 and 64
+   connections, against the service (ONNX and PyTorch backends) and, in the
+   same run and the same gunicorn configuration, an empty Flask endpoint that
+   parses the same JSON body (``benchmarks/ceiling.py``). Runs alternate
+   between the servers; figures are medians over ``--repeats``. Reports
+   ``/parse`` ÷ ceiling.
+4. Memory: RSS and PSS of the gunicorn master and workers after warm-up and
+   after ``--requests`` more requests.
+
+Prints a table and writes everything to ``--out`` as JSON.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from .faults import ROOT, free_port, start_server, workers_of  # noqa: E402
+
+CONNECTIONS = (1, 16, 64)
+BATCH_SIZES = (1, 8, 64, 256)
+SERVERS = {  # name -> (gunicorn target, extra environment)
+    "ceiling": ("benchmarks.ceiling:app", {}),
+    "parse (onnx)": ("app.wsgi:app", {"SLOT_BACKEND": "onnx"}),
+    "parse (onnx-int8)": ("app.wsgi:app", {"SLOT_BACKEND": "onnx-int8"}),
+    "parse (torch)": ("app.wsgi:app", {"SLOT_BACKEND": "torch"}),
+}
+
+LUA = r"""
+local bodies = {%(bodies)s}
+local i = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format(nil, "/parse", nil, bodies[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p99_us": %%d, '
+    .. '"non_2xx": %%d, "socket_errors": %%d}\n', summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+                   help="corpus root holding atis/test (falls back to the test fixtures)")
+    p.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--requests", type=int, default=100_000, help="requests between the two memory readings")
+    p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "perf.json")
+    p.add_argument("--skip-http", action="store_true", help="in-process figures only")
+    return p.parse_args(argv)
+
+
+def test_texts(data: Path) -> tuple[list[str], str]:
+    from model.data import read_atis
+
+    for d in (data / "atis" / "test", data / "test"):
+        if (d / "seq.in").is_file():
+            return [e.text for e in read_atis(d)], str(d)
+    d = ROOT / "tests" / "fixtures" / "data" / "atis" / "test"
+    print(f"warning: no ATIS test split under {data}; using the {d} fixture", file=sys.stderr)
+    return [e.text for e in read_atis(d)], str(d)
+
+
+def pct(xs: list[float], q: float) -> float:
+    return float(np.percentile(xs, q))
+
+
+# --------------------------------------------------------------------------- in-process
+
+
+def in_process(texts: list[str]) -> dict:
+    import torch
+
+    from model.artifact import default_dir, load
+    from model.predict import BACKENDS, Predictor
+
+    torch.set_num_threads(1)
+    out = {}
+    for backend in BACKENDS:
+        t0 = time.perf_counter()
+        predictor = Predictor(load(default_dir()), backend)
+        load_s = time.perf_counter() - t0
+        for t in texts[:50]:
+            predictor.predict(t)
+        single = []
+        for t in texts:
+            t0 = time.perf_counter()
+            predictor.predict(t)
+            single.append(1000 * (time.perf_counter() - t0))
+        batch = {}
+        for bs in BATCH_SIZES:
+            chunks = [texts[i: i + bs] for i in range(0, len(texts) - bs + 1, bs)] or [texts]
+            n, t0 = 0, time.perf_counter()
+            while n < 2000 or time.perf_counter() - t0 < 1.0:
+                for c in chunks:
+                    predictor.predict_batch(c)
+                    n += len(c)
+            batch[bs] = n / (time.perf_counter() - t0)
+        out[backend] = {"load_seconds": load_s, "single_p50_ms": pct(single, 50), "single_p99_ms": pct(single, 99),
+                        "batch_utterances_per_s": batch}
+    return out
+
+
+# --------------------------------------------------------------------------- start-up, HTTP, memory
+
+
+def start_to_ready(repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        port = free_port()
+        t0 = time.perf_counter()
+        proc = start_server(port, poll=0.02)
+        times.append(time.perf_counter() - t0)
+        stop(proc)
+    return times
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+
+
+def write_lua(texts: list[str], path: Path) -> Path:
+    bodies = ",\n".join("[==[" + json.dumps({"text": t}) + "]==]" for t in texts)
+    path.write_text(LUA % {"bodies": bodies})
+    return path
+
+
+def wrk(port: int, connections: int, seconds: int, script: Path) -> dict:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
+           f"http://127.0.0.1:{port}"]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    line = next(ln for ln in res.stdout.splitlines() if ln.startswith("RESULT "))
+    r = json.loads(line[len("RESULT "):])
+    r["requests_per_s"] = r["requests"] / (r["duration_us"] / 1e6)
+    return r
+
+
+def memory(master: int) -> dict:
+    def read(pid: int) -> dict:
+        fields = {}
+        for ln in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            k, v = ln.split(":")
+            if k in ("Rss", "Pss"):
+                fields[k.lower() + "_mib"] = int(v.split()[0]) / 1024
+        return fields
+    return {"master": read(master), "workers": {w: read(w) for w in workers_of(master)}}
+
+
+def http(texts: list[str], seconds: int, repeats: int, n_requests: int) -> dict:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: run scripts/bench.sh (installs it), or apt-get install wrk")
+    tmp = Path(tempfile.mkdtemp(prefix="perf-"))
+    script = write_lua(texts, tmp / "parse.lua")
+    servers = {}
+    try:
+        for name, (target, env) in SERVERS.items():
+            port = free_port()
+            servers[name] = (start_server(port, target=target, extra_env=env), port)
+        for name, (_, port) in servers.items():  # warm-up: every worker has answered, lazily built state exists
+            wrk(port, 16, 2, script)
+        runs: dict = {name: {c: [] for c in CONNECTIONS} for name in servers}
+        for r in range(repeats):
+            for c in CONNECTIONS:
+                for name, (_, port) in servers.items():  # interleaved, so drift hits all alike
+                    runs[name][c].append(wrk(port, c, seconds, script))
+                    print(f"  repeat {r + 1} c={c} {name}: {runs[name][c][-1]['requests_per_s']:.0f} req/s",
+                          file=sys.stderr)
+        for name in [n for n in servers if n != "parse (onnx)"]:
+            stop(servers.pop(name)[0])
+        proc, port = servers["parse (onnx)"]
+        before = memory(proc.pid)
+        t0, done, non_2xx = time.perf_counter(), 0, 0
+        rate = statistics.median(x["requests_per_s"] for x in runs["parse (onnx)"][16])
+        while done < n_requests:  # wrk runs for a duration: size each run from the measured rate
+            r = wrk(port, 16, max(2, int((n_requests - done) / rate * 1.05) + 1), script)
+            done, non_2xx = done + r["requests"], non_2xx + r["non_2xx"] + r["socket_errors"]
+        after = memory(proc.pid)
+        mem = {"after_warm_up": before, "after_requests": after, "requests": done,
+               "seconds": time.perf_counter() - t0, "non_2xx": non_2xx,
+               "same_workers": sorted(before["workers"]) == sorted(after["workers"])}
+    finally:
+        for proc, _ in servers.values():
+            stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    summary = {name: {c: {"requests_per_s": statistics.median(x["requests_per_s"] for x in rs),
+                          "p50_ms": statistics.median(x["p50_us"] for x in rs) / 1000,
+                          "p99_ms": statistics.median(x["p99_us"] for x in rs) / 1000,
+                          "non_2xx": sum(x["non_2xx"] for x in rs), "socket_errors": sum(x["socket_errors"] for x in rs),
+                          "runs_requests_per_s": [x["requests_per_s"] for x in rs]}
+                      for c, rs in per_c.items()} for name, per_c in runs.items()}
+    return {"servers": summary, "memory": mem}
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(res: dict) -> str:
+    lines = [f"machine: {res['machine']['cpu']}, {res['machine']['cpus']} CPUs; data: {res['data']}", "",
+             "In-process, one thread, backend: " + "  ".join(f"{b:>10}" for b in res["in_process"])]
+    ip = res["in_process"]
+    for key, label in (("load_seconds", "model load (s)"), ("single_p50_ms", "single predict p50 (ms)"),
+                       ("single_p99_ms", "single predict p99 (ms)")):
+        lines.append(f"  {label:<31}" + "  ".join(f"{m[key]:10.3f}" for m in ip.values()))
+    for bs in BATCH_SIZES:
+        lines.append(f"  {f'batch {bs} (utterances/s)':<31}"
+                     + "  ".join(f"{m['batch_utterances_per_s'][str(bs)]:10.0f}" for m in ip.values()))
+    if "start_to_ready_s" in res:
+        s = res["start_to_ready_s"]
+        lines += ["", f"Start to /readyz 200: median {statistics.median(s):.2f} s (runs: "
+                  + ", ".join(f"{x:.2f}" for x in s) + ")"]
+    if "http" in res:
+        srv = res["http"]["servers"]
+        lines += ["", "HTTP /parse (wrk, medians)       conns   req/s   p50 ms   p99 ms   ÷ ceiling   errors"]
+        for name, per_c in srv.items():
+            for c, m in per_c.items():
+                ratio = m["requests_per_s"] / srv["ceiling"][c]["requests_per_s"]
+                lines.append(f"  {name:<30} {c:5d} {m['requests_per_s']:7.0f} {m['p50_ms']:8.2f} {m['p99_ms']:8.2f}"
+                             f"   {ratio:8.2f}   {m['non_2xx'] + m['socket_errors']}")
+        mem = res["http"]["memory"]
+        lines += ["", f"Memory, parse (onnx), MiB          after warm-up    after {mem['requests']:,} requests"]
+        for who in ["master"] + [f"worker {w}" for w in mem["after_warm_up"]["workers"]]:
+            get = (lambda m: m["master"]) if who == "master" else (lambda m, w=who.split()[1]: m["workers"].get(w))
+            b, a = get(mem["after_warm_up"]), get(mem["after_requests"]) or {"rss_mib": float("nan"),
+                                                                              "pss_mib": float("nan")}
+            lines.append(f"  {who:<16} RSS / PSS    {b['rss_mib']:7.1f} / {b['pss_mib']:6.1f}    "
+                         f"{a['rss_mib']:7.1f} / {a['pss_mib']:6.1f}")
+        lines.append(f"  same worker processes throughout: {mem['same_workers']}; non-2xx: {mem['non_2xx']}")
+    return "\n".join(lines)
+
+
+def machine() -> dict:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
+    return {"cpu": cpu, "cpus": os.cpu_count(), "python": platform.python_version()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    texts, source = test_texts(args.data)
+    res = {"machine": machine(), "data": source, "utterances": len(texts),
+           "command": "python -m benchmarks.perf " + " ".join(argv if argv is not None else sys.argv[1:])}
+    print("in-process ...", file=sys.stderr)
+    res["in_process"] = in_process(texts)
+    if not args.skip_http:
+        print("start-up ...", file=sys.stderr)
+        res["start_to_ready_s"] = start_to_ready(args.repeats)
+        print("HTTP ...", file=sys.stderr)
+        res["http"] = http(texts, args.seconds, args.repeats, args.requests)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(res, indent=2) + "\n")
+    print(report(json.loads(json.dumps(res))))  # the report reads what was written (JSON keys are strings)
+    print(f"\nwrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

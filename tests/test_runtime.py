@@ -1,0 +1,80 @@
+"""The ONNX Runtime serving path against the PyTorch reference, on the project's fixtures."""
+import numpy as np
+import pytest
+
+from conftest import FIXTURES
+from model.artifact import default_dir, load
+from model.data import read_atis, read_sgd
+from model.predict import Predictor, best_path, bio_penalties, viterbi
+
+TEXTS = ([e.text for split in ("train", "dev", "test") for e in read_atis(FIXTURES / "data" / "atis" / split)]
+         + [e.text for e in read_sgd(FIXTURES / "data" / "sgd-travel" / "train.jsonl")]
+         + ["", "   ", "?!", "leave Taipei on November 2nd", "Leave TAIPEI on Nov. 2nd!",
+            "I'm leaving on the 11th from Portland, OR to Seattle, WA.", "去台北 😀", "a " * 40])
+
+
+@pytest.fixture(scope="module")
+def both():
+    art = load(default_dir())
+    return Predictor(art, "torch"), Predictor(art, "onnx")
+
+
+def test_onnx_backend_is_used_for_the_default_model(both):
+    assert both[1].backend == "onnx" and both[0].backend == "torch"
+
+
+def test_onnx_matches_pytorch_tags_and_scores(both):
+    torch_p, onnx_p = both
+    for batch in (TEXTS, TEXTS[:1], TEXTS[3:9]):  # mixed lengths group differently each time
+        for a, b in zip(torch_p.predict_batch(batch), onnx_p.predict_batch(batch)):
+            assert (a.tags, a.frame_tags, a.intent) == (b.tags, b.frame_tags, b.intent), a.text
+            np.testing.assert_allclose(a.tag_probs, b.tag_probs, atol=1e-4)
+            np.testing.assert_allclose([c for _, c in a.intent_ranking], [c for _, c in b.intent_ranking], atol=1e-4)
+            assert [(e.label, e.start, e.end) for e in a.entities] == [(e.label, e.start, e.end) for e in b.entities]
+
+
+def test_raw_network_outputs_agree_within_1e_4(both):
+    torch_p, onnx_p = both
+    tokens = [onnx_p.predict(t).tokens for t in TEXTS if t.strip(" ?!")]
+    for toks in tokens:
+        a, b = torch_p._scores([toks])[0], onnx_p._scores([toks])[0]
+        assert a.keys() == b.keys()
+        for k in a:
+            np.testing.assert_allclose(a[k], b[k], atol=1e-4)
+
+
+def test_jordan_models_fall_back_to_pytorch():
+    import dataclasses
+
+    from model.network import JointTagger
+
+    art = load(default_dir())
+    jordan = dataclasses.replace(art, model=JointTagger(dataclasses.replace(art.model.config, cell="jordan")))
+    p = Predictor(jordan, "onnx")
+    assert p.backend == "torch" and p.predict("fly to boston").tags
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError):
+        Predictor(load(default_dir()), "tensorrt")
+
+
+def test_best_path_equals_viterbi():
+    rng = np.random.default_rng(0)
+    tags = ["O", "B-a", "I-a", "B-b", "I-b"]
+    pen = bio_penalties(tags)
+    for _ in range(300):
+        logp = np.log(rng.dirichlet(np.ones(len(tags)), size=int(rng.integers(1, 8)))).astype(np.float32)
+        assert best_path(logp, *pen) == viterbi(logp, *pen)
+
+
+def test_int8_backend_is_smaller_and_tags_like_the_reference(both):
+    torch_p = both[0]
+    int8 = Predictor(torch_p.artifact, "onnx-int8")
+    assert int8.backend == "onnx-int8" and len(int8._onnx.graph) < len(both[1]._onnx.graph) / 2
+    same = total = 0
+    for a, b in zip(torch_p.predict_batch(TEXTS), int8.predict_batch(TEXTS)):
+        same += sum(x == y for x, y in zip(a.tags, b.tags))
+        total += len(a.tags)
+        np.testing.assert_allclose(a.tag_probs, b.tag_probs, atol=0.05)
+    assert same / total >= 0.98
