@@ -248,7 +248,7 @@ def report(res: dict) -> str:
         for name, per_c in srv.items():
             for c, m in per_c.items():
                 ratio = m["requests_per_s"] / srv["ceiling"][c]["requests_per_s"]
-                lines.append(f"  {name:<30} {c:5d} {m['requests_per_s']:7.0f} {m['p50_ms']:8.2f} {m['p99_ms']:8.2f}"
+                lines.append(f"  {name:<30} {c:>5} {m['requests_per_s']:7.0f} {m['p50_ms']:8.2f} {m['p99_ms']:8.2f}"
                              f"   {ratio:8.2f}   {m['non_2xx'] + m['socket_errors']}")
         mem = res["http"]["memory"]
         lines += ["", f"Memory, parse (onnx), MiB          after warm-up    after {mem['requests']:,} requests"]

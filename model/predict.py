@@ -137,7 +137,8 @@ class Predictor:
         if backend != "torch" and runtime.supported(self.model):
             self._onnx = runtime.OnnxTagger(self.model, quantize=backend == "onnx-int8")
         self.backend = backend if self._onnx is not None else "torch"
-        self.warm_up()
+        # no warm-up here: an ONNX Runtime session built before gunicorn forks would be inherited by
+        # the workers, and tearing it down there can hang their exit; post_fork warms each worker up
 
     @classmethod
     def from_dir(cls, path: str | Path, backend: str = "torch") -> "Predictor":
