@@ -104,6 +104,7 @@ def in_process(texts: list[str]) -> dict:
     import torch
 
     from model.artifact import default_dir, load
+    from model.compare import predict_latencies_ms
     from model.predict import BACKENDS, Predictor
 
     torch.set_num_threads(1)
@@ -112,13 +113,7 @@ def in_process(texts: list[str]) -> dict:
         t0 = time.perf_counter()
         predictor = Predictor(load(default_dir()), backend)
         load_s = time.perf_counter() - t0
-        for t in texts[:50]:
-            predictor.predict(t)
-        single = []
-        for t in texts:
-            t0 = time.perf_counter()
-            predictor.predict(t)
-            single.append(1000 * (time.perf_counter() - t0))
+        single = predict_latencies_ms(predictor, texts, warm=50)
         batch = {}
         for bs in BATCH_SIZES:
             chunks = [texts[i: i + bs] for i in range(0, len(texts) - bs + 1, bs)] or [texts]

@@ -21,8 +21,7 @@ from .perf import stop, test_texts, write_lua
 # first match wins: the network before the code that calls it
 PARTS = [("network (onnxruntime run)", "onnxruntime_inference_collection.py"),
          ("network (torch forward)", "torch/nn/"), ("tokenizer", "model/tokenizer.py"),
-         ("decode (softmax, best path, spans)", "_decode"), ("encode inputs", "_arrays"),
-         ("encode inputs", "encode_batch"), ("frame + value resolution", "app/service.py"),
+         ("decode (softmax, best path, spans)", "_decode"), ("encode inputs", "encode_batch"), ("frame + value resolution", "app/service.py"),
          ("access log + metrics", "observability.py"), ("request validation (JSON, pydantic)", "read_body"),
          ("response JSON", "jsonify"), ("gunicorn / werkzeug / flask", "")]
 

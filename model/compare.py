@@ -82,16 +82,16 @@ def matched_hidden(base: dict, cell: str, bidirectional: bool, layers: int, targ
     return best, count(best)
 
 
-def single_latency_ms(predictor, texts: list[str]) -> float:
-    """Median milliseconds of one ``predict`` call (tokenize, encode, network, decode)."""
-    for t in texts[:20]:
+def predict_latencies_ms(predictor, texts: list[str], warm: int = 20) -> list[float]:
+    """Milliseconds of one ``predict`` call (tokenize, encode, network, decode) per text, after ``warm`` calls."""
+    for t in texts[:warm]:
         predictor.predict(t)
     times = []
     for t in texts:
         t0 = time.perf_counter()
         predictor.predict(t)
-        times.append(time.perf_counter() - t0)
-    return 1000 * statistics.median(times)
+        times.append(1000 * (time.perf_counter() - t0))
+    return times
 
 
 def run_one(job: dict) -> dict:
@@ -115,7 +115,7 @@ def run_one(job: dict) -> dict:
     return {"label": job["label"], "seed": job["seed"], "parameters": metrics["training"]["parameters"],
             "hidden": job["hidden"], "seconds_per_epoch": metrics["training"]["seconds_per_epoch"],
             "epochs_run": metrics["training"]["epochs_run"], "best_epoch": metrics["training"]["best_epoch"],
-            "latency_ms": single_latency_ms(predictor, texts),
+            "latency_ms": statistics.median(predict_latencies_ms(predictor, texts)),
             "dev": {k: metrics["dev"][k] for k in ("slot_f1", "intent_acc", "sentence_acc")},
             "test": {k: metrics["test"][k] for k in ("slot_f1", "intent_acc", "sentence_acc")}}
 

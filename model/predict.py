@@ -16,7 +16,7 @@ from . import runtime
 from .artifact import Artifact, load
 from .data import tags_to_spans
 from .tokenizer import Token, tokenize
-from .vocab import MAX_WORD_CHARS, encode_batch
+from .vocab import encode_batch
 
 
 @dataclass
@@ -148,13 +148,13 @@ class Predictor:
     def name(self) -> str:
         return self.artifact.name
 
-    def warm_up(self) -> None:
-        """Run once, so that this process's lazily built state (an ONNX Runtime session) exists."""
-        self.predict("fly from boston to denver tomorrow")
-
     @property
     def version(self) -> str:
         return self.artifact.version
+
+    def warm_up(self) -> None:
+        """Run once, so that this process's lazily built state (an ONNX Runtime session) exists."""
+        self.predict("fly from boston to denver tomorrow")
 
     def _decode(self, tokens, scores: np.ndarray, labels, penalties) -> tuple[list[str], list[float], list[Entity]]:
         if not tokens:
@@ -169,22 +169,10 @@ class Predictor:
         ]
         return tags, tag_probs, entities
 
-    def _arrays(self, token_lists: list[list[Token]]) -> dict[str, np.ndarray]:
-        """Network inputs for sentences of one common length T: words (B, T), chars (B, T, C), shapes (B, T)."""
+    def _encode(self, token_lists: list[list[Token]]) -> dict[str, torch.Tensor | None]:
         art = self.artifact
-        words = np.array([art.words.ids([t.text for t in toks]) for toks in token_lists], dtype=np.int64)
-        feeds = {"words": words.reshape(len(token_lists), -1),
-                 "shapes": np.array([[t.shape for t in toks] for toks in token_lists], dtype=np.int64)
-                 .reshape(len(token_lists), -1)}
-        if art.chars is not None:
-            C = max(1, min(MAX_WORD_CHARS, max((len(t.text) for toks in token_lists for t in toks), default=1)))
-            chars = np.zeros((*feeds["words"].shape, C), dtype=np.int64)
-            for b, toks in enumerate(token_lists):
-                for i, t in enumerate(toks):
-                    ids = art.chars.ids(list(t.text[:C]))
-                    chars[b, i, : len(ids)] = ids
-            feeds["chars"] = chars
-        return feeds
+        return encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars,
+                            [[t.shape for t in toks] for toks in token_lists] if self.model.config.n_shapes else None)
 
     def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
         """Per sentence: "tags" (T, n_tags), "intent" (n_intents,), and "frame" (T, n_frame) if any."""
@@ -194,17 +182,13 @@ class Predictor:
             groups: dict[int, list[int]] = {}
             for i, toks in enumerate(token_lists):
                 groups.setdefault(len(toks), []).append(i)
-            for T, idx in groups.items():
-                feeds = self._arrays([token_lists[i] for i in idx]) if T else {
-                    "words": np.zeros((len(idx), 1), np.int64), "shapes": np.zeros((len(idx), 1), np.int64),
-                    "chars": np.zeros((len(idx), 1, 1), np.int64)}
-                res = self._onnx(feeds)
+            for idx in groups.values():
+                batch = self._encode([token_lists[i] for i in idx])
+                res = self._onnx({k: v.numpy() for k, v in batch.items() if v is not None})
                 for j, i in enumerate(idx):
                     out[i] = {k: v[j] for k, v in res.items()}
             return out
-        art = self.artifact
-        batch = encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars,
-                             [[t.shape for t in toks] for toks in token_lists] if self.model.config.n_shapes else None)
+        batch = self._encode(token_lists)
         device = self.model.word_emb.weight.device
         if device.type != "cpu":  # training on an accelerator evaluates there too
             batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}

@@ -59,12 +59,18 @@ def quantized(graph: bytes) -> bytes:
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.getLogger("root").setLevel(logging.ERROR)  # the quantizer's advice on pre-processing
-    with tempfile.TemporaryDirectory() as tmp:
-        src, dst = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
-        src.write_bytes(graph)
-        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, op_types_to_quantize=["LSTM", "GRU", "MatMul", "Gemm"])
-        return dst.read_bytes()
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quiet the quantizer's advice on pre-processing, for this call only
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            src, dst = Path(tmp) / "fp32.onnx", Path(tmp) / "int8.onnx"
+            src.write_bytes(graph)
+            quantize_dynamic(src, dst, weight_type=QuantType.QInt8,
+                             op_types_to_quantize=["LSTM", "GRU", "MatMul", "Gemm"])
+            return dst.read_bytes()
+    finally:
+        root.setLevel(level)
 
 
 class OnnxTagger:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 PAD, UNK = "<pad>", "<unk>"
@@ -43,26 +44,27 @@ class Vocab:
 
 def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
                  shapes: list[list[int]] | None = None) -> dict[str, torch.Tensor | None]:
-    """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), shape ids (B, T), lengths (B,)."""
+    """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), shape ids (B, T), lengths (B,).
+
+    Built in numpy (one array per input, not one tensor per word) and handed to torch without a copy.
+    """
     B = len(sentences)
     T = max(1, max((len(s) for s in sentences), default=1))
-    word_ids = torch.zeros(B, T, dtype=torch.long)
-    shape_ids = None
-    if shapes is not None:
-        shape_ids = torch.zeros(B, T, dtype=torch.long)
-        for b, seq in enumerate(shapes):
-            if seq:
-                shape_ids[b, : len(seq)] = torch.tensor(seq)
-    lengths = torch.tensor([max(1, len(s)) for s in sentences], dtype=torch.long)
+    word_ids = np.zeros((B, T), dtype=np.int64)
+    shape_ids = np.zeros((B, T), dtype=np.int64) if shapes is not None else None
     char_ids = None
     if chars is not None:
         C = max(1, min(MAX_WORD_CHARS, max((len(w) for s in sentences for w in s), default=1)))
-        char_ids = torch.zeros(B, T, C, dtype=torch.long)
+        char_ids = np.zeros((B, T, C), dtype=np.int64)
     for b, sent in enumerate(sentences):
-        if sent:
-            word_ids[b, : len(sent)] = torch.tensor(words.ids(sent))
+        word_ids[b, : len(sent)] = words.ids(sent)
+        if shape_ids is not None:
+            shape_ids[b, : len(shapes[b])] = shapes[b]
         if char_ids is not None:
             for t, w in enumerate(sent):
                 cs = chars.ids(list(w[:C]))
-                char_ids[b, t, : len(cs)] = torch.tensor(cs)
-    return {"words": word_ids, "chars": char_ids, "shapes": shape_ids, "lengths": lengths}
+                char_ids[b, t, : len(cs)] = cs
+    lengths = np.array([max(1, len(s)) for s in sentences], dtype=np.int64)
+    as_tensor = lambda a: torch.from_numpy(a) if a is not None else None  # noqa: E731
+    return {"words": as_tensor(word_ids), "chars": as_tensor(char_ids), "shapes": as_tensor(shape_ids),
+            "lengths": as_tensor(lengths)}
