@@ -62,12 +62,14 @@ def main(argv: list[str] | None = None) -> dict:
                 print(f"    {slot:<34}{f1:>7.2f}")
     if "sgd_dev" in results:
         m = results["sgd_dev"]
-        print(f"\nSGD-travel dev ({m['n']} turns): frame spans")
-        print(f"{'slot':<14}{'gold':>6}{'P':>8}{'R':>8}{'exact F1':>10}{'overlap F1':>12}")
+        print(f"\nSGD-travel dev ({m['n']} turns): frame spans as annotated (a date and a time are two spans);"
+              "\nserved F1: date and time merged into one span on both sides, as /parse serves them")
+        print(f"{'slot':<14}{'gold':>6}{'P':>8}{'R':>8}{'exact F1':>10}{'overlap F1':>12}{'served F1':>11}")
         for slot in ("departure", "destination", "time", "micro", "return_time"):
             r = m[slot]
+            served = f"{m['served'][slot]['f1']:>11.2f}" if slot in m["served"] else ""
             print(f"{slot:<14}{r.get('gold', ''):>6}{r['precision']:>8.2f}{r['recall']:>8.2f}{r['f1']:>10.2f}"
-                  f"{r['overlap_f1']:>12.2f}")
+                  f"{r['overlap_f1']:>12.2f}{served}")
     return results
 
 

@@ -11,11 +11,17 @@ never fills ``time``.
 * ``return_date.*``, ``return_time.*``        -> return_time
 * the frame labels themselves map to themselves (for corpora tagged with them)
 
-Adjacent date/time entities are merged into one span ("November 2nd",
+Served frames merge adjacent date/time entities into one span ("November 2nd",
 "tomorrow morning", "next friday at 9 pm"); they may be separated by at most
 two connector words. Adjacent place entities merge too ("washington dc":
 city + state). With several candidates for a slot the most confident
 wins.
+
+Annotated spans (``split=True``) follow SGD-travel's convention instead: a date
+and a clock time are two spans ("March 7th" | "5:30 pm"); fine entities merge
+only with their own kind (date, time or place), and spans already tagged with
+frame labels (the frame head's) stay as tagged. Evaluation and the ATIS
+supervision of the frame head use this form.
 """
 from __future__ import annotations
 
@@ -59,6 +65,16 @@ class Piece:
     confidence: float
     first: int
     last: int
+    kind: str | None = None  # "date", "time" or "place" for a fine entity; None for a frame label
+
+
+def kind(label: str) -> str | None:
+    """What a fine label names: "date", "time" or "place"; None for frame labels and the rest."""
+    slot = frame_slot(label)
+    if slot is None or label in ALL_FRAME_LABELS:
+        return None
+    prefix = label.split(".", 1)[0]
+    return "date" if prefix.endswith("_date") else "time" if prefix.endswith("_time") else "place"
 
 
 def _mergeable(a: Piece, b: Piece, tokens: list[Token], text: str | None = None) -> bool:
@@ -73,19 +89,21 @@ def _mergeable(a: Piece, b: Piece, tokens: list[Token], text: str | None = None)
     return len(gap) <= MAX_GAP and all(w in CONNECTORS for w in gap)
 
 
-def candidates(entities: list, tokens: list[Token], text: str | None = None) -> dict[str, list[Piece]]:
-    """Candidate spans per frame slot, with date/time pieces merged."""
+def candidates(entities: list, tokens: list[Token], text: str | None = None,
+               split: bool = False) -> dict[str, list[Piece]]:
+    """Candidate spans per frame slot, with date/time pieces merged (``split``: only within a kind)."""
     out: dict[str, list[Piece]] = {s: [] for s in ALL_FRAME_LABELS}
     for e in sorted(entities, key=lambda e: e.start):
         slot = frame_slot(e.label)
         if slot is None:
             continue
-        piece = Piece(slot, e.start, e.end, e.confidence, e.first, e.last)
+        piece = Piece(slot, e.start, e.end, e.confidence, e.first, e.last, kind(e.label))
         group = out[slot]
-        if group and _mergeable(group[-1], piece, tokens, text):
+        same_kind = not split or (piece.kind is not None and group and group[-1].kind == piece.kind)
+        if group and same_kind and _mergeable(group[-1], piece, tokens, text):
             last = group[-1]
             group[-1] = Piece(slot, last.start, max(last.end, piece.end), min(last.confidence, piece.confidence),
-                              last.first, piece.last)
+                              last.first, piece.last, last.kind)
         else:
             group.append(piece)
     return out
@@ -105,22 +123,23 @@ def build_frame(text: str, tokens: list[Token], entities: list,
     return frame
 
 
-def frame_spans(tokens: list[Token], entities: list, text: str | None = None) -> list[Piece]:
-    """Every frame span (not only the best per slot), date/time pieces merged."""
-    return sorted((p for group in candidates(entities, tokens, text).values() for p in group),
+def frame_spans(tokens: list[Token], entities: list, text: str | None = None, split: bool = False) -> list[Piece]:
+    """Every frame span (not only the best per slot): date/time pieces merged as served, or with
+    ``split`` as annotated (a date and a time apart, frame-head spans as tagged)."""
+    return sorted((p for group in candidates(entities, tokens, text, split).values() for p in group),
                   key=lambda p: p.start)
 
 
 def frame_tags_from_fine(tokens: list[Token], fine_tags: list[str]) -> list[str]:
     """Frame BIO tags (departure/destination/time/return_time) from fine ATIS tags.
 
-    Used to supervise the frame head with ATIS. Dates follow SGD-travel's span
-    convention, which includes a leading "the" ("the 11th").
+    Used to supervise the frame head with ATIS. Spans follow SGD-travel's convention:
+    a date and a clock time are two spans, and a date includes a leading "the" ("the 11th").
     """
     pieces = [Piece(s["slot"], s["start"], s["end"], 1.0, s["first"], s["last"])
               for s in tags_to_spans(tokens, fine_tags)]
     tags = ["O"] * len(tokens)
-    for p in frame_spans(tokens, pieces):
+    for p in frame_spans(tokens, pieces, split=True):
         first = p.first
         if p.label in _MERGED and first > 0 and tokens[first - 1].text == "the" and tags[first - 1] == "O":
             first -= 1  # SGD-travel's convention: "the 11th" is the date, ATIS leaves "the" out

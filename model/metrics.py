@@ -6,7 +6,7 @@ from __future__ import annotations
 from seqeval.metrics import classification_report, f1_score
 
 from .data import Example
-from .frame import FRAME_SLOTS, frame_spans
+from .frame import FRAME_SLOTS, Piece, frame_spans
 from .predict import Prediction, Predictor
 
 
@@ -93,20 +93,35 @@ def span_scores(gold: list[list[tuple[str, int, int]]], pred: list[list[tuple[st
     return out
 
 
+def _gold_pieces(e: Example, tokens) -> list[Piece]:
+    """An example's gold character spans as pieces with the token extent they cover."""
+    out = []
+    for s in e.spans:
+        inside = [i for i, t in enumerate(tokens) if t.start < s["end"] and s["start"] < t.end] or [0]
+        out.append(Piece(s["slot"], s["start"], s["end"], 1.0, inside[0], inside[-1]))
+    return out
+
+
 def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: int = 256,
                     errors: list | None = None) -> dict:
     """Frame-span scores on examples with gold character spans (SGD-travel).
 
-    Spans come from the model's frame head when it has one, else from its fine entities mapped
-    through ``model.frame``. ``return_time`` is scored on its own, outside the micro average.
+    Spans are scored as annotated: from the model's frame head as it tagged them (else from its
+    fine entities mapped through ``model.frame``), a date and a clock time being two spans as in
+    the gold ("March 7th" | "5:30 pm"). ``return_time`` is scored on its own, outside the micro
+    average. ``served`` scores the frame as ``/parse`` serves it, date and time pieces merged into
+    one span, against the gold merged by the same rule.
     """
-    gold, pred = [], []
+    gold, pred, gold_served, pred_served = [], [], [], []
     for e, p in zip(examples, predict_all(predictor, examples, batch_size)):
-        pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, p.slot_entities, p.text)])
+        pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, p.slot_entities, p.text, split=True)])
         gold.append([(s["slot"], s["start"], s["end"]) for s in e.spans])
+        pred_served.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, p.slot_entities, p.text)])
+        gold_served.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, _gold_pieces(e, p.tokens), p.text)])
         if errors is not None and set(pred[-1]) != set(gold[-1]):
             errors.append((e.text, gold[-1], pred[-1]))
     scores = span_scores(gold, pred, FRAME_SLOTS)
     scores["return_time"] = span_scores(gold, pred, ("return_time",))["return_time"]
+    scores["served"] = span_scores(gold_served, pred_served, FRAME_SLOTS)
     scores["n"] = len(examples)
     return scores

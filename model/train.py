@@ -67,12 +67,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="chance that an ATIS sentence is shown with its city names swapped for SGD place names")
     p.add_argument("--atis-frame-prob", type=float, default=1.0,
                    help="chance that an ATIS sentence also supervises the frame head in a batch")
+    p.add_argument("--atis-repeat", type=int, default=1,
+                   help="show each ATIS sentence this many times per epoch (balances the larger SGD-travel)")
+    p.add_argument("--sgd-negatives", type=float, default=1.0,
+                   help="share of the SGD-travel turns without any span shown per epoch (redrawn each epoch)")
     p.add_argument("--lowercase-aug", type=float, default=0.3,
                    help="chance of showing a cased training sentence with its casing feature as all lowercase")
     p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--patience", type=int, default=8)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--schedule", choices=("constant", "cosine"), default="constant",
+                   help="learning rate: constant, or cosine decay to 5%% of --lr over --epochs")
     p.add_argument("--clip", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
@@ -92,6 +98,15 @@ def batches(examples: list[Example], size: int, shuffle: bool, rng: random.Rando
         rng.shuffle(order)
     for i in range(0, len(order), size):
         yield [examples[j] for j in order[i: i + size]]
+
+
+def epoch_examples(atis: list[Example], sgd: list[Example], atis_repeat: int, sgd_negatives: float,
+                   rng: random.Random) -> list[Example]:
+    """One epoch's training examples: ATIS ``atis_repeat`` times, every SGD-travel turn with a
+    span, and a fresh random ``sgd_negatives`` share of the turns without one."""
+    negatives = [e for e in sgd if not e.spans]
+    kept = rng.sample(negatives, round(len(negatives) * sgd_negatives)) if sgd_negatives < 1 else negatives
+    return atis * atis_repeat + [e for e in sgd if e.spans] + kept
 
 
 def city_pool(sgd_train: list[Example]) -> list[list[Token]]:
@@ -230,14 +245,19 @@ def train(args: argparse.Namespace) -> dict:
     artifact = art_io.Artifact(model, words, chars, tags, intents, frame_tags, name=name)
     predictor = Predictor(artifact)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    steps_per_epoch = math.ceil(len(epoch_examples(atis_train, sgd_train, args.atis_repeat, args.sgd_negatives,
+                                                   random.Random(0))) / args.batch_size)
+    sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs * steps_per_epoch, eta_min=0.05 * args.lr)
+             if args.schedule == "cosine" else None)
     print(f"{name}: {model.num_parameters():,} parameters; {len(atis_train)} ATIS + {len(sgd_train)} SGD train; "
           f"{len(words)} words, {len(tags)} tags, {len(intents)} intents", file=sys.stderr)
 
     history, best, best_state, bad_epochs = [], -1.0, None, 0
     for epoch in range(1, args.epochs + 1):
         model.train()
-        t0, total, n_batches = time.perf_counter(), 0.0, math.ceil(len(train_ex) / args.batch_size)
-        bar = tqdm(batches(train_ex, args.batch_size, True, rng), total=n_batches, desc=f"epoch {epoch}",
+        epoch_ex = epoch_examples(atis_train, sgd_train, args.atis_repeat, args.sgd_negatives, rng)
+        t0, total, n_batches = time.perf_counter(), 0.0, math.ceil(len(epoch_ex) / args.batch_size)
+        bar = tqdm(batches(epoch_ex, args.batch_size, True, rng), total=n_batches, desc=f"epoch {epoch}",
                    disable=args.quiet, leave=False)
         for batch in bar:
             if pool:
@@ -269,6 +289,8 @@ def train(args: argparse.Namespace) -> dict:
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), args.clip)
             opt.step()
+            if sched is not None:
+                sched.step()
             total += loss.item()
             bar.set_postfix(loss=f"{loss.item():.3f}")
         model.eval()

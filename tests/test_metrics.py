@@ -28,3 +28,55 @@ def test_atis_frame_tags_follow_sgd_date_convention():
     tags = frame_tags_from_fine(toks, ["O", "B-fromloc.city_name", "O", "O", "B-depart_date.day_number",
                                        "I-depart_date.day_number"])
     assert tags == ["O", "B-departure", "O", "B-time", "I-time", "I-time"]
+
+
+def test_atis_frame_tags_keep_a_date_and_a_clock_time_apart():
+    # SGD-travel annotates "the 7th" and "5 pm" as two time spans; ATIS supervision must agree
+    toks = tokenize("from boston on the 7th at 5 pm")
+    tags = frame_tags_from_fine(toks, ["O", "B-fromloc.city_name", "O", "O", "B-depart_date.day_number",
+                                       "O", "B-depart_time.time", "I-depart_time.time"])
+    assert tags == ["O", "B-departure", "O", "B-time", "I-time", "O", "B-time", "I-time"]
+    # pieces of one kind still form one span: "november second" is one date
+    toks = tokenize("on november second")
+    tags = frame_tags_from_fine(toks, ["O", "B-depart_date.month_name", "B-depart_date.day_number"])
+    assert tags == ["O", "B-time", "I-time"]
+
+
+class _StubPredictor:
+    """Returns fixed frame-head entities: the metric's own logic is what is under test."""
+
+    def __init__(self, entities):
+        self.entities = entities
+
+    def predict_batch(self, texts):
+        from model.predict import Prediction
+
+        return [Prediction(t, tokenize(t), [], [], [], "x", 1.0, [], frame_entities=self.entities[t]) for t in texts]
+
+
+def test_frame_spans_are_scored_as_annotated_and_as_served():
+    from model.data import Example
+    from model.metrics import evaluate_frames
+    from model.predict import Entity
+
+    text = "Leaving on March 7th at 5:30 pm."
+    toks = tokenize(text)
+
+    def ent(label, first, last):
+        return Entity(label, toks[first].start, toks[last].end, 0.9, first, last)
+
+    words = [t.text for t in toks]
+    march, pm = words.index("march"), words.index("pm")
+    five = pm - 1
+    gold = [{"slot": "time", "start": 11, "end": 20}, {"slot": "time", "start": 24, "end": 31}]
+    assert text[11:20] == "March 7th" and text[24:31] == "5:30 pm"
+    example = Example(text, toks, [], None, gold)
+    # the tagger found both annotated spans: exact on both counts
+    right = _StubPredictor({text: [ent("time", march, march + 1), ent("time", five, pm)]})
+    m = evaluate_frames(right, [example])
+    assert m["time"]["f1"] == 100.0 and m["served"]["time"]["f1"] == 100.0
+    # one span across both: wrong as annotated (1 false positive, 2 misses), right as served
+    merged = _StubPredictor({text: [ent("time", march, pm)]})
+    m = evaluate_frames(merged, [example])
+    assert m["time"]["precision"] == 0.0 and m["time"]["recall"] == 0.0
+    assert m["served"]["time"]["f1"] == 100.0

@@ -141,3 +141,39 @@ def test_city_swap_keeps_labels_aligned():
         assert set(cities) <= {"kuala", "lumpur", "oslo"}
         assert [f for f, t in zip(s.frame_tags, s.tags) if t == "B-fromloc.city_name"] == ["B-departure"]
         assert [f for f, t in zip(s.frame_tags, s.tags) if t == "B-toloc.city_name"] == ["B-destination"]
+
+
+def test_epoch_examples_repeat_atis_and_sample_sgd_negatives():
+    import random
+
+    from model.data import Example
+
+    atis = [Example(f"a{i}", [], [], "atis_flight") for i in range(3)]
+    positives = [Example(f"p{i}", [], [], None, [{"slot": "time", "start": 0, "end": 1}]) for i in range(4)]
+    negatives = [Example(f"n{i}", [], [], None, []) for i in range(10)]
+    rng = random.Random(0)
+    epoch = train_cli.epoch_examples(atis, positives + negatives, 2, 0.3, rng)
+    texts = [e.text for e in epoch]
+    assert texts.count("a0") == 2 and all(f"p{i}" in texts for i in range(4))
+    assert sum(t.startswith("n") for t in texts) == 3 and len(set(texts)) == len(texts) - 3
+    again = [e.text for e in train_cli.epoch_examples(atis, positives + negatives, 2, 0.3, rng)]
+    assert again != texts  # a fresh draw of negatives each epoch (seeded, so reproducible)
+    assert len(train_cli.epoch_examples(atis, positives + negatives, 1, 1.0, rng)) == 17
+
+
+def test_cosine_schedule_decays_the_learning_rate(tmp_path, monkeypatch):
+    import torch
+
+    seen = []
+    real_step = torch.optim.Adam.step
+
+    def step(self, *a, **k):
+        seen.append(self.param_groups[0]["lr"])
+        return real_step(self, *a, **k)
+
+    monkeypatch.setattr(torch.optim.Adam, "step", step)
+    train_cli.train(train_cli.parse_args([
+        "--data", str(FIXTURES / "data" / "atis"), "--out", str(tmp_path / "m"), "--epochs", "2",
+        "--hidden", "8", "--emb-dim", "8", "--char-filters", "0", "--batch-size", "4", "--quiet",
+        "--schedule", "cosine", "--lr", "0.01"]))
+    assert seen[0] == 0.01 and seen[-1] < 0.002 and all(a >= b for a, b in zip(seen, seen[1:]))
