@@ -101,12 +101,15 @@ def test_committed_default_model_loads_with_its_measured_figures():
     p = Predictor.from_dir(art_io.default_dir())
     assert p.name and len(p.version) == 8
     m = p.artifact.metrics
-    # The figures model.evaluate printed for this artifact (README "Accuracy"); ATIS test slot F1
-    # is 94.50, short of the 95.0 target -- a regression guard, not a claim that the target is met.
-    assert m["test"]["slot_f1"] >= 94.0 and m["test"]["intent_acc"] >= 96.5
-    # SGD-travel dev exact-span F1 beats the linear-chain CRF peer (92.7 / 89.1 / 87.8) on every slot
+    # The figures model.evaluate printed for this artifact (README "Accuracy"): ATIS test meets
+    # its targets (slot F1 >= 95.0, intent accuracy >= 96.5)
+    assert m["test"]["slot_f1"] >= 95.0 and m["test"]["intent_acc"] >= 96.5
+    # SGD-travel dev exact-span F1 beats the linear-chain CRF peer (92.7 / 89.1 / 87.8) on every slot;
+    # departure and time reach the 94 target, destination (92.06) does not -- a guard, not a claim
     for slot, crf in (("departure", 92.7), ("destination", 89.1), ("time", 87.8)):
         assert m["sgd_dev"][slot]["f1"] > crf
+    assert m["sgd_dev"]["departure"]["f1"] >= 94.0 and m["sgd_dev"]["time"]["f1"] >= 94.0
+    assert "served" in m["sgd_dev"]  # scored as annotated, with the merged view beside
 
 
 def test_joint_training_with_sgd_adds_a_frame_head(tmp_path):
