@@ -99,8 +99,8 @@ def candidates(entities: list, tokens: list[Token], text: str | None = None,
             continue
         piece = Piece(slot, e.start, e.end, e.confidence, e.first, e.last, kind(e.label))
         group = out[slot]
-        same_kind = not split or (piece.kind is not None and group and group[-1].kind == piece.kind)
-        if group and same_kind and _mergeable(group[-1], piece, tokens, text):
+        joins = group and (not split or piece.kind is not None and group[-1].kind == piece.kind)
+        if joins and _mergeable(group[-1], piece, tokens, text):
             last = group[-1]
             group[-1] = Piece(slot, last.start, max(last.end, piece.end), min(last.confidence, piece.confidence),
                               last.first, piece.last, last.kind)
