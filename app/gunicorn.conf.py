@@ -41,6 +41,7 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
     service = sys.modules.get("app.wsgi")  # loaded in the master (preload_app)
     if service is not None:  # build this worker's ONNX Runtime session now, not on its first request
         service.app.extensions["predictor"].warm_up()
+    server.log.info("Worker warmed up (pid: %s)", worker.pid)
 
 
 def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -69,12 +70,16 @@ def test_image_command_serves_parse_under_gunicorn():
     port = free_port()
     proc = start_image_command({"SLOT_BIND": f"127.0.0.1:{port}", "SLOT_WORKERS": "2"})
     base = f"http://127.0.0.1:{port}"
+    output: list[str] = []  # the server's output, read as it comes
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.communicate()[0]
+        while True:  # ready, and both workers warmed up (else one worker may take every request)
+            assert proc.poll() is None, "".join(output)
             try:
-                if requests.get(f"{base}/readyz", timeout=1).status_code == 200:
+                if (requests.get(f"{base}/readyz", timeout=1).status_code == 200
+                        and sum("Worker warmed up" in line for line in output) == 2):
                     break
             except requests.ConnectionError:
                 pass
@@ -98,9 +103,10 @@ def test_image_command_serves_parse_under_gunicorn():
         assert counted == n + 1
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(timeout=10)
     assert proc.returncode == 0
-    lines = [json.loads(line) for line in out.splitlines() if line.startswith('{"ts"')]
+    lines = [json.loads(line) for line in output if line.startswith('{"ts"')]
     parse_pids = {rec["pid"] for rec in lines if rec["path"] == "/parse"}
     assert len(parse_pids) == 2, "both workers answered /parse, and /metrics counted them all"
     assert all(len(rec["request_id"]) == 32 for rec in lines)
