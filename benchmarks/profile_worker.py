@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import collections
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,9 +22,15 @@ from .perf import stop, test_texts, write_lua
 # first match wins: the network before the code that calls it
 PARTS = [("network (onnxruntime run)", "onnxruntime_inference_collection.py"),
          ("network (torch forward)", "torch/nn/"), ("tokenizer", "model/tokenizer.py"),
-         ("decode (softmax, best path, spans)", "_decode"), ("encode inputs", "encode_batch"), ("frame + value resolution", "app/service.py"),
+         ("decode (best path, spans)", "_decode"), ("encode inputs", "_feeds"), ("frame + value resolution", "app/service.py"),
          ("access log + metrics", "observability.py"), ("request validation (JSON, pydantic)", "read_body"),
          ("response JSON", "jsonify"), ("gunicorn / werkzeug / flask", "")]
+
+
+def py_spy() -> str:
+    """py-spy from this interpreter's environment (requirements-dev.txt), else from PATH."""
+    local = Path(sys.executable).parent / "py-spy"
+    return str(local) if local.is_file() else "py-spy"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -41,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             load = subprocess.Popen(["wrk", "-t1", "-c4", f"-d{args.seconds + 4}s", "-s", str(script),
                                      f"http://127.0.0.1:{port}"], stdout=subprocess.DEVNULL)
-            subprocess.run(["py-spy", "record", "--pid", str(workers_of(proc.pid)[0]), "--duration",
+            subprocess.run([py_spy(), "record", "--pid", str(workers_of(proc.pid)[0]), "--duration",
                             str(args.seconds), "--rate", "500", "--format", "raw", "-o", str(raw), "--nonblocking"],
                            check=True, capture_output=True)
             load.wait()

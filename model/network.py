@@ -225,32 +225,49 @@ class JointTagger(nn.Module):
         self.intent_head = nn.Linear(2 * feat, c.n_intents)
         self.frame_head = nn.Linear(feat, c.n_frame_tags) if c.n_frame_tags else None
 
-    def forward(self, words: torch.Tensor, chars: torch.Tensor | None, lengths: torch.Tensor,
+    def forward(self, words: torch.Tensor, chars: torch.Tensor | None, lengths: torch.Tensor | None,
                 shapes: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
         # words: (B, T) ids, chars: (B, T, C) ids, lengths: (B,), shapes: (B, T) ids -> scores
+        char_feats = self.char_cnn(chars) if self.char_cnn is not None else None  # (B, T, F)
+        return self.encode(self.embed(words, char_feats, shapes), lengths)
+
+    def embed(self, words: torch.Tensor, char_feats: torch.Tensor | None,
+              shapes: torch.Tensor | None = None) -> torch.Tensor:
+        """Each token's input vector: word embedding, character features, casing (and context window)."""
+        # words: (B, T) ids, char_feats: (B, T, F) from char_cnn, shapes: (B, T) ids -> (B, T, D)
         x = self.word_emb(words)  # (B, T, E)
-        if self.char_cnn is not None:
-            x = torch.cat([x, self.char_cnn(chars)], dim=-1)  # (B, T, E+F)
+        if char_feats is not None:
+            x = torch.cat([x, char_feats], dim=-1)  # (B, T, E+F)
         if self.shape_emb is not None:
             x = torch.cat([x, self.shape_emb(shapes)], dim=-1)  # (B, T, E+F+S)
         if self.config.context:
             x = context_window(x, self.config.context)  # (B, T, (2k+1)*D)
+        return x
+
+    def encode(self, x: torch.Tensor, lengths: torch.Tensor | None) -> dict[str, torch.Tensor]:
+        """Recurrent encoder and heads. ``lengths=None``: no padding, every sentence is T long."""
+        # x: (B, T, D), lengths: (B,) -> tags (B, T, n_tags), intent (B, n_intents), frame (B, T, n_frame)
         x = self.drop(x)
-        mask = torch.arange(words.size(1), device=words.device)[None, :] < lengths[:, None]  # (B, T)
+        if lengths is None and self.tag_head is None:
+            lengths = torch.full((x.size(0),), x.size(1), dtype=torch.long, device=x.device)
         if self.tag_head is None:
             feats, tag_scores = self.rnn(x, lengths)  # (B, T, D), (B, T, n_tags)
         else:
-            if words.size(0) == 1 or bool((lengths == words.size(1)).all()):
+            if lengths is None or x.size(0) == 1 or bool((lengths == x.size(1)).all()):
                 feats, _ = self.rnn(x)  # no padding: skip packing
             else:
                 packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
                 feats, _ = self.rnn(packed)
-                feats, _ = nn.utils.rnn.pad_packed_sequence(feats, batch_first=True, total_length=words.size(1))
+                feats, _ = nn.utils.rnn.pad_packed_sequence(feats, batch_first=True, total_length=x.size(1))
             tag_scores = self.tag_head(self.drop(feats))  # (B, T, n_tags)
-        m = mask.unsqueeze(-1)  # (B, T, 1)
-        mean = (feats * m).sum(1) / lengths.clamp(min=1).unsqueeze(-1).to(feats.dtype)  # (B, D)
-        mx = feats.masked_fill(~m, -1e4).max(1).values  # (B, D)
-        out = {"tags": tag_scores, "intent": self.intent_head(self.drop(torch.cat([mean, mx], -1)))}
+        if lengths is None:
+            pooled = torch.cat([feats.mean(1), feats.max(1).values], -1)  # (B, 2D)
+        else:
+            m = (torch.arange(x.size(1), device=x.device)[None, :] < lengths[:, None]).unsqueeze(-1)  # (B, T, 1)
+            mean = (feats * m).sum(1) / lengths.clamp(min=1).unsqueeze(-1).to(feats.dtype)  # (B, D)
+            mx = feats.masked_fill(~m, -1e4).max(1).values  # (B, D)
+            pooled = torch.cat([mean, mx], -1)  # (B, 2D)
+        out = {"tags": tag_scores, "intent": self.intent_head(self.drop(pooled))}
         if self.frame_head is not None:
             out["frame"] = self.frame_head(self.drop(feats))  # (B, T, n_frame_tags)
         return out

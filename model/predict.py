@@ -16,7 +16,9 @@ from . import runtime
 from .artifact import Artifact, load
 from .data import tags_to_spans
 from .tokenizer import Token, tokenize
-from .vocab import encode_batch
+from .vocab import MAX_WORD_CHARS, encode_batch
+
+CHAR_CACHE_SIZE = 20_000  # words whose character features a predictor keeps
 
 
 @dataclass
@@ -97,16 +99,6 @@ def best_path(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[in
     return viterbi(logp, trans, start)
 
 
-def log_softmax(x: np.ndarray) -> np.ndarray:
-    z = x - x.max(-1, keepdims=True)
-    return z - np.log(np.exp(z).sum(-1, keepdims=True))
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
-
-
 def bio_penalties(tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Transition (n, n) and start (n,) penalties for :func:`viterbi`: 0 where BIO allows, large negative not."""
     trans = np.where(allowed_transitions(tags), 0.0, _NEG).astype(np.float32)
@@ -137,6 +129,7 @@ class Predictor:
         if backend != "torch" and runtime.supported(self.model):
             self._onnx = runtime.OnnxTagger(self.model, quantize=backend == "onnx-int8")
         self.backend = backend if self._onnx is not None else "torch"
+        self._char_cache: dict[str, np.ndarray] = {}  # word -> (F,) character features (ONNX path)
         # no warm-up here: an ONNX Runtime session built before gunicorn forks would be inherited by
         # the workers, and tearing it down there can hang their exit; post_fork warms each worker up
 
@@ -156,10 +149,9 @@ class Predictor:
         """Run once, so that this process's lazily built state (an ONNX Runtime session) exists."""
         self.predict("fly from boston to denver tomorrow")
 
-    def _decode(self, tokens, scores: np.ndarray, labels, penalties) -> tuple[list[str], list[float], list[Entity]]:
+    def _decode(self, tokens, logp: np.ndarray, labels, penalties) -> tuple[list[str], list[float], list[Entity]]:
         if not tokens:
             return [], [], []
-        logp = log_softmax(scores)  # (T, n)
         path = best_path(logp, *penalties)
         tags = [labels[i] for i in path]
         tag_probs = np.exp(logp[np.arange(len(path)), path]).tolist()
@@ -174,17 +166,48 @@ class Predictor:
         return encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars,
                             [[t.shape for t in toks] for toks in token_lists] if self.model.config.n_shapes else None)
 
+    def _char_features(self, words: list[str]) -> np.ndarray:
+        """(N, F) character-CNN features of ``words``, from the per-word cache or computed for the new ones."""
+        cache = self._char_cache
+        found = {w: cache.get(w) for w in dict.fromkeys(words)}
+        missing = [w for w, f in found.items() if f is None]
+        if missing:
+            C = max(1, min(MAX_WORD_CHARS, max(len(w) for w in missing)))
+            ids = np.zeros((len(missing), C), dtype=np.int64)  # (N, C)
+            for i, w in enumerate(missing):
+                cs = self.artifact.chars.ids(list(w[:C]))
+                ids[i, : len(cs)] = cs
+            if len(cache) + len(missing) > CHAR_CACHE_SIZE:
+                cache.clear()  # bounded: text users make up cannot grow it without limit
+            for w, f in zip(missing, self._onnx.char_features(ids)):
+                found[w] = cache[w] = f
+        return np.stack([found[w] for w in words])
+
+    def _feeds(self, token_lists: list[list[Token]]) -> dict[str, np.ndarray]:
+        """ONNX inputs for sentences of one length T: words (B, T), char_feats (B, T, F), shapes (B, T)."""
+        art, cfg = self.artifact, self.model.config
+        B, T = len(token_lists), len(token_lists[0])
+        if T == 0:  # an empty text runs as one <pad> token
+            return {"words": np.zeros((B, 1), np.int64), "shapes": np.zeros((B, 1), np.int64),
+                    "char_feats": np.zeros((B, 1, cfg.char_filters), np.float32)}
+        texts = [t.text for toks in token_lists for t in toks]
+        feeds = {"words": np.fromiter(map(art.words.id, texts), np.int64, B * T).reshape(B, T),
+                 "shapes": np.fromiter((t.shape for toks in token_lists for t in toks), np.int64, B * T).reshape(B, T)}
+        if cfg.n_chars:
+            feeds["char_feats"] = self._char_features(texts).reshape(B, T, -1)
+        return feeds
+
     def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
-        """Per sentence: "tags" (T, n_tags), "intent" (n_intents,), and "frame" (T, n_frame) if any."""
+        """Per sentence: "tags" (T, n_tags) and "frame" (T, n_frame) log-probabilities, "intent" (n_intents,)
+        probabilities (see :func:`model.runtime.probabilities`)."""
         if self._onnx is not None:
-            # group by length: each group is one unpadded batch (an empty text runs as one <pad> token)
+            # group by length: each group is one unpadded batch
             out: list[dict[str, np.ndarray]] = [{} for _ in token_lists]
             groups: dict[int, list[int]] = {}
             for i, toks in enumerate(token_lists):
                 groups.setdefault(len(toks), []).append(i)
             for idx in groups.values():
-                batch = self._encode([token_lists[i] for i in idx])
-                res = self._onnx({k: v.numpy() for k, v in batch.items() if v is not None})
+                res = self._onnx(self._feeds([token_lists[i] for i in idx]))
                 for j, i in enumerate(idx):
                     out[i] = {k: v[j] for k, v in res.items()}
             return out
@@ -193,8 +216,8 @@ class Predictor:
         if device.type != "cpu":  # training on an accelerator evaluates there too
             batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}
         with torch.inference_mode():
-            res = {k: v.float().cpu().numpy()
-                   for k, v in self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"]).items()}
+            out = self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"])
+            res = {k: v.float().cpu().numpy() for k, v in runtime.probabilities(out).items()}
         return [{k: v[b] for k, v in res.items()} for b in range(len(token_lists))]
 
     def predict_batch(self, texts: list[str]) -> list[Prediction]:
@@ -207,7 +230,7 @@ class Predictor:
             frame_tags = frame_entities = None
             if "frame" in out:
                 frame_tags, _, frame_entities = self._decode(tokens, out["frame"][:T], art.frame_tags, self._frame)
-            probs = softmax(out["intent"])  # (n_intents,)
+            probs = out["intent"]  # (n_intents,)
             order = np.argsort(-probs, kind="stable")[:10]
             ranking = [(art.intents[int(i)], float(probs[i])) for i in order]
             results.append(Prediction(text, tokens, tags, tag_probs, entities, ranking[0][0], ranking[0][1],

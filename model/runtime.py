@@ -33,8 +33,16 @@ def supported(model: JointTagger) -> bool:
     return model.config.cell != "jordan"
 
 
+def probabilities(out: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The network's scores as the decoder reads them: log-probabilities per tag, intent probabilities."""
+    res = {"tags": torch.log_softmax(out["tags"], -1), "intent": torch.softmax(out["intent"], -1)}
+    if "frame" in out:
+        res["frame"] = torch.log_softmax(out["frame"], -1)
+    return res
+
+
 class _Unpadded(nn.Module):
-    """JointTagger.forward for batches without padding: lengths are all T."""
+    """JointTagger from precomputed character features, for batches without padding (lengths all T)."""
 
     def __init__(self, model: JointTagger):
         super().__init__()
@@ -43,12 +51,33 @@ class _Unpadded(nn.Module):
         self.has_shapes = model.shape_emb is not None
 
     def forward(self, words: torch.Tensor, *extra: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        # words: (B, T); extra: chars (B, T, C) and/or shapes (B, T), as configured
-        chars = extra[0] if self.has_chars else None
+        # words: (B, T); extra: char_feats (B, T, F) and/or shapes (B, T), as configured
+        char_feats = extra[0] if self.has_chars else None
         shapes = extra[-1] if self.has_shapes else None
-        lengths = torch.full((words.size(0),), words.size(1), dtype=torch.long)  # (B,)
-        out = self.model(words, chars, lengths, shapes)
+        out = probabilities(self.model.encode(self.model.embed(words, char_feats, shapes), None))
         return tuple(out[k] for k in ("tags", "intent", "frame") if k in out)
+
+
+class _CharFeatures(nn.Module):
+    """The character CNN alone: one word per row."""
+
+    def __init__(self, model: JointTagger):
+        super().__init__()
+        self.char_cnn = model.char_cnn
+
+    def forward(self, chars: torch.Tensor) -> torch.Tensor:
+        # chars: (N, C) ids -> (N, F)
+        return self.char_cnn(chars.unsqueeze(0)).squeeze(0)
+
+
+def _export(module: nn.Module, example: tuple[torch.Tensor, ...], inputs: list[str], outputs: list[str],
+            axes: dict[str, dict[int, str]]) -> bytes:
+    buf = io.BytesIO()
+    with warnings.catch_warnings():  # the tracer's notes on the LSTM batch size
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module.eval(), example, buf, dynamo=False, input_names=inputs, output_names=outputs,
+                          dynamic_axes=axes, opset_version=17)
+    return buf.getvalue()
 
 
 def quantized(graph: bytes) -> bytes:
@@ -74,33 +103,43 @@ def quantized(graph: bytes) -> bytes:
 
 
 class OnnxTagger:
-    """Callable like the torch model on unpadded numpy batches: dict of name -> array."""
+    """The network as two ONNX Runtime graphs: character features per word, and the tagger proper.
+
+    Splitting the character CNN off lets the caller cache each word's
+    features (they depend on its characters only), so a request runs the CNN
+    for words it has not seen before and nothing else.
+    """
 
     def __init__(self, model: JointTagger, quantize: bool = False):
         if not supported(model):
             raise ValueError("Jordan networks are served by PyTorch")
-        wrapper = _Unpadded(model).eval()
-        self.inputs = ["words"] + (["chars"] if wrapper.has_chars else []) + (["shapes"] if wrapper.has_shapes else [])
-        self.outputs = ["tags", "intent"] + (["frame"] if model.frame_head is not None else [])
-        example = {"words": torch.ones(1, 3, dtype=torch.long), "chars": torch.ones(1, 3, 4, dtype=torch.long),
-                   "shapes": torch.ones(1, 3, dtype=torch.long)}
-        axes = {"words": {0: "B", 1: "T"}, "chars": {0: "B", 1: "T", 2: "C"}, "shapes": {0: "B", 1: "T"}}
-        buf = io.BytesIO()
         was_training = model.training
-        with warnings.catch_warnings():  # the tracer's notes on the padding branch and LSTM batch size
-            warnings.simplefilter("ignore")
-            torch.onnx.export(wrapper, tuple(example[k] for k in self.inputs), buf, dynamo=False,
-                              input_names=self.inputs, output_names=self.outputs,
-                              dynamic_axes={k: axes[k] for k in self.inputs}, opset_version=17)
-        model.train(was_training)  # the exporter leaves the wrapper's mode behind
-        self.graph = quantized(buf.getvalue()) if quantize else buf.getvalue()
-        self._session = None
+        wrapper = _Unpadded(model)
+        self.inputs = ["words"] + (["char_feats"] if wrapper.has_chars else []) + (["shapes"] if wrapper.has_shapes else [])
+        self.outputs = ["tags", "intent"] + (["frame"] if model.frame_head is not None else [])
+        B, T = 1, 3
+        example = {"words": torch.ones(B, T, dtype=torch.long), "shapes": torch.ones(B, T, dtype=torch.long),
+                   "char_feats": torch.zeros(B, T, model.config.char_filters)}
+        axes = {k: {0: "B", 1: "T"} for k in self.inputs}
+        graphs = {"tagger": _export(wrapper, tuple(example[k] for k in self.inputs), self.inputs, self.outputs, axes)}
+        if wrapper.has_chars:
+            graphs["chars"] = _export(_CharFeatures(model), (torch.ones(2, 4, dtype=torch.long),), ["chars"],
+                                      ["char_feats"], {"chars": {0: "N", 1: "C"}})
+        model.train(was_training)  # the exporter leaves the modules in eval mode
+        self.graphs = {k: quantized(g) if quantize else g for k, g in graphs.items()}
+        self._sessions: dict = {}
         self._pid = None
 
-    def _get_session(self):
+    @property
+    def graph(self) -> bytes:
+        return self.graphs["tagger"]
+
+    def _session(self, name: str):
         # one session per process: created lazily, so gunicorn workers forked after
         # loading each build their own rather than sharing the master's
-        if self._session is None or self._pid != os.getpid():
+        if self._pid != os.getpid():
+            self._sessions, self._pid = {}, os.getpid()
+        if name not in self._sessions:
             import onnxruntime as ort
 
             opts = ort.SessionOptions()
@@ -108,10 +147,15 @@ class OnnxTagger:
             opts.inter_op_num_threads = 1
             opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            self._session = ort.InferenceSession(self.graph, opts, providers=["CPUExecutionProvider"])
-            self._pid = os.getpid()
-        return self._session
+            self._sessions[name] = ort.InferenceSession(self.graphs[name], opts, providers=["CPUExecutionProvider"])
+        return self._sessions[name]
+
+    def char_features(self, chars: np.ndarray) -> np.ndarray:
+        """(N, C) character ids, one word per row -> (N, F) features."""
+        return self._session("chars").run(None, {"chars": chars})[0]
 
     def __call__(self, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        outs = self._get_session().run(self.outputs, {k: feeds[k] for k in self.inputs})
+        """Unpadded batch: words (B, T), char_feats (B, T, F), shapes (B, T) -> tag log-probabilities
+        (B, T, n_tags), intent probabilities (B, n_intents), frame log-probabilities (B, T, n_frame)."""
+        outs = self._session("tagger").run(self.outputs, {k: feeds[k] for k in self.inputs})
         return dict(zip(self.outputs, outs))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Combining marks belong to the letter before them ("e" + U+0301 is one letter).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -99,25 +100,35 @@ def ordinal_words(n: int) -> list[str]:
     return [_TENS[tens], _ORDINAL_UNITS[units]]
 
 
-def _normalise_piece(surface: str, kind: str, start: int, end: int) -> list[Token]:
-    """Turn one surface piece into zero or more normalised tokens."""
+@lru_cache(maxsize=65_536)
+def _normalise(surface: str, kind: str) -> tuple[tuple[str, int, int, int], ...]:
+    """One surface piece as zero or more (text, start, end, shape), offsets relative to the piece.
+
+    Cached: a piece's tokens depend on its own characters only, and users repeat words.
+    """
     if kind == "other":
-        return []  # punctuation, symbols and emoji carry no slot value here
+        return ()  # punctuation, symbols and emoji carry no slot value here
+    end = len(surface)
     text = unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).lower()
     shape = shape_of(surface)
     if kind == "clock":
         # ATIS writes clock times without a separator: "8:38" -> "838".
-        return [Token(re.sub(r"[:.]", "", text), start, end, shape)]
+        return ((re.sub(r"[:.]", "", text), 0, end, shape),)
     m = _ORDINAL_RE.match(text)
     if m and 1 <= int(m.group(1)) <= 39:
-        return [Token(w, start, end, shape) for w in ordinal_words(int(m.group(1)))]
+        return tuple((w, 0, end, shape) for w in ordinal_words(int(m.group(1))))
     m = _NUM_ALPHA_RE.match(text)
     if m:
         # "9pm" -> "9" "pm": split at the digit/letter boundary, offsets exact.
-        split = start + len(m.group(1))
+        split = len(m.group(1))
         suffix = {"a": "am", "p": "pm"}.get(m.group(2), m.group(2))
-        return [Token(m.group(1), start, split, 5), Token(suffix, split, end, shape_of(surface[len(m.group(1)):]))]
-    return [Token(MONTH_ABBREVIATIONS.get(text) or TYPED_FORMS.get(text, text), start, end, shape)]
+        return ((m.group(1), 0, split, 5), (suffix, split, end, shape_of(surface[split:])))
+    return ((MONTH_ABBREVIATIONS.get(text) or TYPED_FORMS.get(text, text), 0, end, shape),)
+
+
+def _normalise_piece(surface: str, kind: str, start: int) -> list[Token]:
+    """Turn one surface piece starting at ``start`` into zero or more normalised tokens."""
+    return [Token(text, start + a, start + b, shape) for text, a, b, shape in _normalise(surface, kind)]
 
 
 def tokenize(text: str) -> list[Token]:
@@ -130,7 +141,7 @@ def tokenize(text: str) -> list[Token]:
             end += 1  # "St. Louis": ATIS keeps the abbreviation's dot
             tokens.append(Token("st.", start, end, shape_of(m.group())))
             continue
-        tokens.extend(_normalise_piece(m.group(), kind, start, end))
+        tokens.extend(_normalise_piece(m.group(), kind, start))
     return tokens
 
 

@@ -78,3 +78,34 @@ def test_int8_backend_is_smaller_and_tags_like_the_reference(both):
         total += len(a.tags)
         np.testing.assert_allclose(a.tag_probs, b.tag_probs, atol=0.05)
     assert same / total >= 0.98
+
+
+def test_cached_character_features_equal_the_network_s_own(both):
+    import torch
+
+    from model import predict
+    from model.vocab import encode_batch
+
+    torch_p, onnx_p = both
+    words = ["boston", "taipei", "ciudad", "a" * 30, "2:45", "去台北", "boston"]  # repeated, over-long, non-Latin
+    got = onnx_p._char_features(words)  # (N, F), computed or from the cache
+    assert got.shape == (len(words), torch_p.model.config.char_filters)
+    enc = encode_batch([words], torch_p.artifact.words, torch_p.artifact.chars)
+    with torch.inference_mode():
+        want = torch_p.model.char_cnn(enc["chars"])[0].numpy()  # (N, F)
+    np.testing.assert_allclose(got, want, atol=1e-5)
+    np.testing.assert_allclose(onnx_p._char_features(words), got, atol=0)  # second time: all from the cache
+    assert set(words) <= set(onnx_p._char_cache)
+    assert predict.CHAR_CACHE_SIZE >= 1000
+
+
+def test_character_feature_cache_is_bounded(both, monkeypatch):
+    from model import predict
+
+    onnx_p = both[1]
+    monkeypatch.setattr(predict, "CHAR_CACHE_SIZE", 50)
+    for i in range(20):
+        onnx_p.predict(" ".join(f"w{i}x{j}" for j in range(10)))
+        assert len(onnx_p._char_cache) <= 50
+    ref = Predictor(onnx_p.artifact, "torch").predict("fly from boston to denver")
+    assert onnx_p.predict("fly from boston to denver").tags == ref.tags  # still right after clearing
