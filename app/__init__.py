@@ -11,6 +11,7 @@ from model.predict import Predictor
 
 from . import api, health, observability, openapi, rasa, security
 from .errors import register_error_handlers
+from .json_provider import OrjsonProvider
 from .resolve.dates import warm_up as warm_up_dates
 from .resolve.places import PlaceIndex
 from .service import Parser
@@ -33,8 +34,7 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
         MAX_CONTENT_LENGTH=int(os.environ.get("SLOT_MAX_BODY_BYTES", MAX_BODY_BYTES)),
         API_KEY=os.environ.get("SLOT_API_KEY") or None,
     )
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    app.json = OrjsonProvider(app)
     app.config.update(config or {})
     predictor = predictor or Predictor.from_dir(model_dir or default_dir(),
                                                 backend=os.environ.get("SLOT_BACKEND", "onnx"))

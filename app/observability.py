@@ -6,7 +6,6 @@ before the app is imported and marks exited workers dead.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -15,6 +14,7 @@ import time
 import uuid
 from contextlib import contextmanager
 
+import orjson
 from flask import Blueprint, Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import multiprocess
@@ -79,11 +79,11 @@ def init_app(app: Flask) -> None:
         REQUESTS.labels(endpoint, request.method, str(resp.status_code)).inc()
         LATENCY.labels(endpoint).observe(elapsed)
         if app.config.get("ACCESS_LOG", True):
-            access_log.info(json.dumps({
+            access_log.info(orjson.dumps({
                 "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z", "request_id": rid,
                 "method": request.method, "path": request.path, "status": resp.status_code,
                 "ms": round(1000 * elapsed, 3), "bytes_in": request.content_length or 0,
                 "bytes_out": resp.calculate_content_length() or 0, "remote": request.remote_addr,
                 "pid": os.getpid(),
-            }))
+            }).decode())
         return resp
