@@ -79,6 +79,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=100_000, help="requests between the two memory readings")
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "perf.json")
     p.add_argument("--skip-http", action="store_true", help="in-process figures only")
+    p.add_argument("--model", type=Path, default=None,
+                   help="artifact directory to measure (default: the committed default model)")
     return p.parse_args(argv)
 
 
@@ -100,10 +102,10 @@ def pct(xs: list[float], q: float) -> float:
 # --------------------------------------------------------------------------- in-process
 
 
-def in_process(texts: list[str]) -> dict:
+def in_process(texts: list[str], model_dir: Path) -> dict:
     import torch
 
-    from model.artifact import default_dir, load
+    from model.artifact import load
     from model.compare import predict_latencies_ms
     from model.predict import BACKENDS, Predictor
 
@@ -111,7 +113,7 @@ def in_process(texts: list[str]) -> dict:
     out = {}
     for backend in BACKENDS:
         t0 = time.perf_counter()
-        predictor = Predictor(load(default_dir()), backend)
+        predictor = Predictor(load(model_dir), backend)
         load_s = time.perf_counter() - t0
         single = predict_latencies_ms(predictor, texts, warm=50)
         batch = {}
@@ -224,7 +226,8 @@ def http(texts: list[str], seconds: int, repeats: int, n_requests: int) -> dict:
 
 
 def report(res: dict) -> str:
-    lines = [f"machine: {res['machine']['cpu']}, {res['machine']['cpus']} CPUs; data: {res['data']}", "",
+    lines = [f"machine: {res['machine']['cpu']}, {res['machine']['cpus']} CPUs; data: {res['data']}",
+             f"model: {res.get('model', 'default')}", "",
              "In-process, one thread, backend: " + "  ".join(f"{b:>10}" for b in res["in_process"])]
     ip = res["in_process"]
     for key, label in (("load_seconds", "model load (s)"), ("single_p50_ms", "single predict p50 (ms)"),
@@ -269,7 +272,13 @@ def main(argv: list[str] | None = None) -> None:
     res = {"machine": machine(), "data": source, "utterances": len(texts),
            "command": "python -m benchmarks.perf " + " ".join(argv if argv is not None else sys.argv[1:])}
     print("in-process ...", file=sys.stderr)
-    res["in_process"] = in_process(texts)
+    from model.artifact import default_dir
+
+    model_dir = (args.model or default_dir()).resolve()
+    res["model"] = str(model_dir)
+    if args.model is not None:
+        os.environ["SLOT_MODEL_DIR"] = str(model_dir)  # the servers started below inherit it
+    res["in_process"] = in_process(texts, model_dir)
     if not args.skip_http:
         print("start-up ...", file=sys.stderr)
         res["start_to_ready_s"] = start_to_ready(args.repeats)

@@ -6,10 +6,13 @@ loads — from the same safetensors weights, so there is no second artifact to
 drift — and run by ONNX Runtime with one thread, which cuts the per-operator
 overhead that dominates a single short utterance in eager PyTorch.
 
-The exported graph takes unpadded batches (every sentence the same length);
-:class:`model.predict.Predictor` groups a batch by length before calling it.
-Jordan networks unroll a Python loop over time, which a traced graph would fix
-at one length, so they always run in PyTorch.
+The network is exported as two graphs: the character CNN alone (one word
+per row), whose output :class:`model.predict.Predictor` caches per word, and
+the tagger proper, which takes those features. The tagger graph takes
+unpadded batches (every sentence the same length, so no masks) and returns
+log-probabilities (:func:`probabilities`); the predictor groups a batch by
+length before calling it. Jordan networks unroll a Python loop over time,
+which a traced graph would fix at one length, so they always run in PyTorch.
 
 ``quantize=True`` stores the LSTM, GRU and matrix-multiply weights as int8
 (ONNX Runtime's dynamic quantization: activations are quantized per call):
