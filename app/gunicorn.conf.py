@@ -1,7 +1,7 @@
 """gunicorn settings for the slot-filling service (all overridable by environment).
 
 The model loads once in the master (``preload_app``) and is shared by the
-forked workers; each worker uses one torch thread.
+forked workers; each worker runs the network on one thread.
 """
 import os
 
@@ -35,9 +35,9 @@ control_socket_disable = True
 def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
     import sys
 
-    import torch
-
-    torch.set_num_threads(1)
+    torch = sys.modules.get("torch")  # imported only when the PyTorch backend serves
+    if torch is not None:
+        torch.set_num_threads(1)
     service = sys.modules.get("app.wsgi")  # loaded in the master (preload_app)
     if service is not None:  # build this worker's ONNX Runtime session now, not on its first request
         service.app.extensions["predictor"].warm_up()

@@ -105,7 +105,6 @@ def pct(xs: list[float], q: float) -> float:
 def in_process(texts: list[str], model_dir: Path) -> dict:
     import torch
 
-    from model.artifact import load
     from model.compare import predict_latencies_ms
     from model.predict import BACKENDS, Predictor
 
@@ -113,7 +112,7 @@ def in_process(texts: list[str], model_dir: Path) -> dict:
     out = {}
     for backend in BACKENDS:
         t0 = time.perf_counter()
-        predictor = Predictor(load(model_dir), backend)
+        predictor = Predictor.from_dir(model_dir, backend)  # as the service loads it
         load_s = time.perf_counter() - t0
         single = predict_latencies_ms(predictor, texts, warm=50)
         batch = {}

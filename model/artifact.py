@@ -3,14 +3,19 @@
 Layout of an artifact directory::
 
     weights.safetensors   tensors only (never pickle)
+    tagger.onnx           the network for serving (model/export.py), and
+    chars.onnx            its character CNN; absent for Jordan networks
     config.json           architecture, vocabularies, label inventories,
-                          training settings, SHA-256 of the weights
+                          training settings, SHA-256 of the weights and of
+                          the graphs (with the weights they came from)
     metrics.json          evaluation figures (written by training)
     training_curves.png   loss and dev scores per epoch
 
 Loading verifies the weights' SHA-256 and that vocabularies, labels and
 tensor shapes agree with the configuration; any problem raises
-:class:`ArtifactError` naming the file.
+:class:`ArtifactError` naming the file. ``load(..., network=False)`` skips
+building the PyTorch network when the artifact carries its ONNX graphs (the
+service's path: PyTorch is not imported), and verifies the graphs instead.
 """
 from __future__ import annotations
 
@@ -22,11 +27,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from typing import TYPE_CHECKING
 
-from .network import JointTagger, TaggerConfig
+from .config import TaggerConfig
 from .vocab import Vocab
+
+if TYPE_CHECKING:
+    from .network import JointTagger
 
 WEIGHTS, CONFIG, METRICS = "weights.safetensors", "config.json", "metrics.json"
 
@@ -37,7 +44,7 @@ class ArtifactError(RuntimeError):
 
 @dataclass
 class Artifact:
-    model: JointTagger
+    model: JointTagger | None  # None when loaded for serving from the ONNX graphs alone
     words: Vocab
     chars: Vocab | None
     tags: list[str]
@@ -47,6 +54,12 @@ class Artifact:
     version: str = ""
     meta: dict = field(default_factory=dict)  # training settings, data sources
     metrics: dict = field(default_factory=dict)
+    graphs: dict[str, bytes] = field(default_factory=dict)  # ONNX graphs, when loaded without the network
+    _config: TaggerConfig | None = None
+
+    @property
+    def config(self) -> TaggerConfig:
+        return self.model.config if self.model is not None else self._config
 
 
 def sha256_file(path: Path) -> str:
@@ -57,8 +70,15 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def save(artifact: Artifact, out_dir: str | Path, extra_files: dict[str, Path] | None = None) -> Path:
-    """Write ``artifact`` to ``out_dir`` atomically (temporary directory, then rename)."""
+def save(artifact: Artifact, out_dir: str | Path, extra_files: dict[str, Path] | None = None,
+         graphs: dict[str, bytes] | None = None) -> Path:
+    """Write ``artifact`` to ``out_dir`` atomically (temporary directory, then rename).
+
+    ``graphs``: the network's ONNX graphs (:func:`model.export.export_graphs`), written beside the
+    weights with their SHA-256 and the weights' SHA-256 they were exported from.
+    """
+    from safetensors.torch import save_file
+
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -77,6 +97,11 @@ def save(artifact: Artifact, out_dir: str | Path, extra_files: dict[str, Path] |
             "frame_tags": artifact.frame_tags,
             "meta": artifact.meta,
         }
+        if graphs:
+            for name, graph in graphs.items():
+                (tmp / f"{name}.onnx").write_bytes(graph)
+            config["onnx"] = {"from_weights_sha256": digest,
+                              "files": {f"{n}.onnx": sha256_file(tmp / f"{n}.onnx") for n in graphs}}
         (tmp / CONFIG).write_text(json.dumps(config, indent=1, ensure_ascii=False), encoding="utf-8")
         (tmp / METRICS).write_text(json.dumps(artifact.metrics, indent=2), encoding="utf-8")
         for name, src in (extra_files or {}).items():
@@ -109,8 +134,35 @@ def _read_json(path: Path) -> dict:
     return data
 
 
-def load(art_dir: str | Path) -> Artifact:
-    """Load and verify an artifact directory; raises :class:`ArtifactError`."""
+def _read_graphs(art_dir: Path, cfg: dict, weights_digest: str) -> dict[str, bytes]:
+    """The artifact's ONNX graphs, verified against config.json; {} when it has none."""
+    onnx = cfg.get("onnx")
+    if not onnx:
+        return {}
+    cfg_path = art_dir / CONFIG
+    if onnx.get("from_weights_sha256") != weights_digest:
+        raise ArtifactError(f"{cfg_path}: the ONNX graphs were exported from other weights "
+                            "(re-export them: python -m model.export)")
+    graphs = {}
+    for fname, digest in onnx.get("files", {}).items():
+        path = art_dir / fname
+        if not path.is_file():
+            raise ArtifactError(f"missing artifact file: {path}")
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ArtifactError(f"{path}: SHA-256 does not match {cfg_path} (truncated or tampered with)")
+        graphs[fname.removesuffix(".onnx")] = data
+    if "tagger" not in graphs:
+        raise ArtifactError(f"{cfg_path}: lists ONNX graphs but not tagger.onnx")
+    return graphs
+
+
+def load(art_dir: str | Path, network: bool = True) -> Artifact:
+    """Load and verify an artifact directory; raises :class:`ArtifactError`.
+
+    ``network=False``: when the artifact carries its ONNX graphs, return them instead of the PyTorch
+    network (``model`` is None; PyTorch is not imported).
+    """
     art_dir = Path(art_dir)
     if not art_dir.is_dir():
         raise ArtifactError(f"missing artifact directory: {art_dir}")
@@ -140,6 +192,17 @@ def load(art_dir: str | Path) -> Artifact:
     for ok, msg in checks:
         if not ok:
             raise ArtifactError(f"{cfg_path}: {msg}")
+    metrics_path = art_dir / METRICS
+    metrics = _read_json(metrics_path) if metrics_path.exists() else {}
+    graphs = _read_graphs(art_dir, cfg, digest)
+    if not network and graphs:
+        return Artifact(None, words, chars, tags, intents, frame_tags, cfg.get("name", art_dir.name),
+                        digest[:8], cfg.get("meta", {}), metrics, graphs, config)
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    from .network import JointTagger
+
     try:
         state = load_file(str(w_path))
     except (SafetensorError, OSError, ValueError) as exc:
@@ -156,8 +219,6 @@ def load(art_dir: str | Path) -> Artifact:
                                 f"the configuration needs {tuple(v.shape)}")
     model.load_state_dict(state)
     model.eval()
-    metrics_path = art_dir / METRICS
-    metrics = _read_json(metrics_path) if metrics_path.exists() else {}
     return Artifact(model, words, chars, tags, intents, frame_tags, cfg.get("name", art_dir.name),
                     digest[:8], cfg.get("meta", {}), metrics)
 

@@ -13,47 +13,13 @@ Any of them can be stacked (``layers``) and bidirectional.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-CELLS = ("elman", "jordan", "lstm", "gru")
-
-
-@dataclass
-class TaggerConfig:
-    vocab_size: int
-    n_tags: int
-    n_intents: int
-    n_chars: int = 0  # 0 disables the character CNN
-    cell: str = "lstm"
-    layers: int = 1
-    bidirectional: bool = True
-    emb_dim: int = 100
-    char_dim: int = 32
-    char_filters: int = 64
-    char_width: int = 3
-    hidden: int = 200  # per direction
-    dropout: float = 0.5
-    n_frame_tags: int = 0  # 0: no frame head (see model card for its use)
-    n_shapes: int = 0  # 0: no casing feature; else the size of tokenizer.SHAPES
-    shape_dim: int = 8
-    context: int = 0  # word-context window: each step also sees the k words either side (Mesnil et al.)
-
-    def __post_init__(self) -> None:
-        if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {CELLS}, got {self.cell!r}")
-        if self.layers < 1:
-            raise ValueError("layers must be >= 1")
-        if self.context < 0:
-            raise ValueError("context must be >= 0")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
+from .config import CELLS, TaggerConfig  # noqa: F401 - re-exported
 
 # --------------------------------------------------------------------------- cells
 
@@ -274,3 +240,11 @@ class JointTagger(nn.Module):
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())
+
+
+def probabilities(out: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The network's scores as the decoder reads them: log-probabilities per tag, intent probabilities."""
+    res = {"tags": torch.log_softmax(out["tags"], -1), "intent": torch.softmax(out["intent"], -1)}
+    if "frame" in out:
+        res["frame"] = torch.log_softmax(out["frame"], -1)
+    return res

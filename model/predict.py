@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from . import runtime
 from .artifact import Artifact, load
@@ -122,12 +121,22 @@ class Predictor:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         self.artifact = artifact
-        self.model = artifact.model.eval()
+        self.config = artifact.config
+        self.model = artifact.model.eval() if artifact.model is not None else None
         self._fine = bio_penalties(artifact.tags)  # built once, used by every decode
         self._frame = bio_penalties(artifact.frame_tags) if artifact.frame_tags else None
         self._onnx = None
-        if backend != "torch" and runtime.supported(self.model):
-            self._onnx = runtime.OnnxTagger(self.model, quantize=backend == "onnx-int8")
+        if backend != "torch" and runtime.supported(self.config):
+            if self.model is not None:  # exported from the weights in hand: exact by construction
+                from .export import export_graphs
+
+                graphs = export_graphs(self.model)
+            else:  # the graphs the artifact carries (verified against its weights by artifact.load)
+                graphs = artifact.graphs
+            self._onnx = runtime.OnnxTagger(graphs, self.config, quantize=backend == "onnx-int8")
+        if self._onnx is None and self.model is None:
+            raise ValueError("this artifact was loaded without its network (network=False): "
+                             "the PyTorch backend needs it")
         self.backend = backend if self._onnx is not None else "torch"
         self._char_cache: dict[str, np.ndarray] = {}  # word -> (F,) character features (ONNX path)
         # no warm-up here: an ONNX Runtime session built before gunicorn forks would be inherited by
@@ -135,7 +144,8 @@ class Predictor:
 
     @classmethod
     def from_dir(cls, path: str | Path, backend: str = "torch") -> "Predictor":
-        return cls(load(path), backend)
+        """ONNX backends load the artifact's graphs and never import PyTorch (unless it has no graphs)."""
+        return cls(load(path, network=backend == "torch"), backend)
 
     @property
     def name(self) -> str:
@@ -161,10 +171,10 @@ class Predictor:
         ]
         return tags, tag_probs, entities
 
-    def _encode(self, token_lists: list[list[Token]]) -> dict[str, torch.Tensor | None]:
+    def _encode(self, token_lists: list[list[Token]]) -> dict:
         art = self.artifact
         return encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars,
-                            [[t.shape for t in toks] for toks in token_lists] if self.model.config.n_shapes else None)
+                            [[t.shape for t in toks] for toks in token_lists] if self.config.n_shapes else None)
 
     def _char_features(self, words: list[str]) -> np.ndarray:
         """(N, F) character-CNN features of ``words``, from the per-word cache or computed for the new ones."""
@@ -185,7 +195,7 @@ class Predictor:
 
     def _feeds(self, token_lists: list[list[Token]]) -> dict[str, np.ndarray]:
         """ONNX inputs for sentences of one length T: words (B, T), char_feats (B, T, F), shapes (B, T)."""
-        art, cfg = self.artifact, self.model.config
+        art, cfg = self.artifact, self.config
         B, T = len(token_lists), len(token_lists[0])
         if T == 0:  # an empty text runs as one <pad> token
             return {"words": np.zeros((B, 1), np.int64), "shapes": np.zeros((B, 1), np.int64),
@@ -199,7 +209,7 @@ class Predictor:
 
     def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
         """Per sentence: "tags" (T, n_tags) and "frame" (T, n_frame) log-probabilities, "intent" (n_intents,)
-        probabilities (see :func:`model.runtime.probabilities`)."""
+        probabilities (see :func:`model.network.probabilities`)."""
         if self._onnx is not None:
             # group by length: each group is one unpadded batch
             out: list[dict[str, np.ndarray]] = [{} for _ in token_lists]
@@ -211,13 +221,17 @@ class Predictor:
                 for j, i in enumerate(idx):
                     out[i] = {k: v[j] for k, v in res.items()}
             return out
+        import torch
+
+        from .network import probabilities
+
         batch = self._encode(token_lists)
         device = self.model.word_emb.weight.device
         if device.type != "cpu":  # training on an accelerator evaluates there too
             batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}
         with torch.inference_mode():
             out = self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"])
-            res = {k: v.float().cpu().numpy() for k, v in runtime.probabilities(out).items()}
+            res = {k: v.float().cpu().numpy() for k, v in probabilities(out).items()}
         return [{k: v[b] for k, v in res.items()} for b in range(len(token_lists))]
 
     def predict_batch(self, texts: list[str]) -> list[Prediction]:

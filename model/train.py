@@ -30,7 +30,9 @@ import torch.nn as nn
 from tqdm import tqdm
 
 from . import artifact as art_io
+from . import runtime
 from .data import Example, read_atis, read_sgd, tags_to_spans
+from .export import export_graphs
 from .frame import FRAME_TAGS, frame_tags_from_fine
 from .metrics import evaluate, evaluate_frames, headline
 from .network import CELLS, JointTagger, TaggerConfig
@@ -337,7 +339,8 @@ def train(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         curves = Path(tmp) / "training_curves.png"
         plot_curves(history, curves)
-        art_io.save(artifact, args.out, {"training_curves.png": curves})
+        graphs = export_graphs(model.cpu()) if runtime.supported(model.config) else None  # what serving runs
+        art_io.save(artifact, args.out, {"training_curves.png": curves}, graphs=graphs)
     for split in ("dev", "test"):
         if split in metrics:
             print(f"ATIS {split}: {headline(metrics[split])}", file=sys.stderr)

@@ -5,7 +5,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 PAD, UNK = "<pad>", "<unk>"
 MAX_WORD_CHARS = 20  # characters seen by the char CNN per word
@@ -43,11 +42,13 @@ class Vocab:
 
 
 def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
-                 shapes: list[list[int]] | None = None) -> dict[str, torch.Tensor | None]:
+                 shapes: list[list[int]] | None = None) -> dict:
     """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), shape ids (B, T), lengths (B,).
 
     Built in numpy (one array per input, not one tensor per word) and handed to torch without a copy.
     """
+    import torch
+
     B = len(sentences)
     T = max(1, max((len(s) for s in sentences), default=1))
     word_ids = np.zeros((B, T), dtype=np.int64)

@@ -1,7 +1,6 @@
 """The family comparison's parts, on tiny fixtures: CRF features, parameter matching, gradient probe."""
 import dataclasses
 
-import numpy as np
 import pytest
 import torch
 

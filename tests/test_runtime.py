@@ -109,3 +109,25 @@ def test_character_feature_cache_is_bounded(both, monkeypatch):
         assert len(onnx_p._char_cache) <= 50
     ref = Predictor(onnx_p.artifact, "torch").predict("fly from boston to denver")
     assert onnx_p.predict("fly from boston to denver").tags == ref.tags  # still right after clearing
+
+
+def test_the_committed_graphs_match_the_pytorch_reference(both):
+    """What the service runs: the artifact's own ONNX files (loaded without PyTorch's network)."""
+    torch_p = both[0]
+    served = Predictor.from_dir(default_dir(), "onnx")
+    assert served.model is None and served.backend == "onnx"
+    for a, b in zip(torch_p.predict_batch(TEXTS), served.predict_batch(TEXTS)):
+        assert (a.tags, a.frame_tags, a.intent) == (b.tags, b.frame_tags, b.intent), a.text
+        np.testing.assert_allclose(a.tag_probs, b.tag_probs, atol=1e-4)
+
+
+def test_the_service_does_not_import_pytorch():
+    import subprocess
+    import sys
+
+    code = ("import sys; from app import create_app; app = create_app(); "
+            "app.extensions['predictor'].predict('fly to boston'); print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "SLOT_BACKEND": "onnx"}, cwd=FIXTURES.parents[1])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "False"

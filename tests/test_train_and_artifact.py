@@ -24,8 +24,8 @@ def trained(tmp_path_factory):
 
 def test_training_writes_a_complete_artifact(trained):
     out, metrics = trained
-    assert sorted(p.name for p in out.iterdir()) == ["config.json", "metrics.json", "training_curves.png",
-                                                     "weights.safetensors"]
+    assert sorted(p.name for p in out.iterdir()) == ["chars.onnx", "config.json", "metrics.json", "tagger.onnx",
+                                                     "training_curves.png", "weights.safetensors"]
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary dir left behind
     saved = json.loads((out / "metrics.json").read_text())
     for split in ("dev", "test"):
@@ -180,3 +180,35 @@ def test_cosine_schedule_decays_the_learning_rate(tmp_path, monkeypatch):
         "--hidden", "8", "--emb-dim", "8", "--char-filters", "0", "--batch-size", "4", "--quiet",
         "--schedule", "cosine", "--lr", "0.01"]))
     assert seen[0] == 0.01 and seen[-1] < 0.002 and all(a >= b for a, b in zip(seen, seen[1:]))
+
+
+def test_serving_load_uses_the_graphs_without_the_network(trained):
+    out, _ = trained
+    art = art_io.load(out, network=False)
+    assert art.model is None and set(art.graphs) == {"tagger", "chars"} and art.config.hidden == 16
+    served, ref = Predictor(art, "onnx"), Predictor.from_dir(out, "torch")
+    text = "Fly from Chicago to an unseen place, Zanzibar!"
+    a, b = served.predict(text), ref.predict(text)
+    assert a.tags == b.tags and a.intent == b.intent and a.frame_tags == b.frame_tags
+    with pytest.raises(ValueError, match="network"):
+        Predictor(art, "torch")
+
+
+def test_tampered_or_missing_graphs_are_refused(trained, tmp_path):
+    d = copy(trained, tmp_path)
+    g = d / "tagger.onnx"
+    g.write_bytes(g.read_bytes()[:-10])
+    with pytest.raises(ArtifactError, match="tagger.onnx"):
+        art_io.load(d, network=False)
+    g.unlink()
+    with pytest.raises(ArtifactError, match="missing artifact file.*tagger.onnx"):
+        art_io.load(d, network=False)
+
+
+def test_graphs_exported_from_other_weights_are_refused(trained, tmp_path):
+    d = copy(trained, tmp_path)
+    cfg = json.loads((d / "config.json").read_text())
+    cfg["onnx"]["from_weights_sha256"] = "0" * 64
+    (d / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ArtifactError, match="other weights"):
+        art_io.load(d, network=False)

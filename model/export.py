@@ -1,0 +1,100 @@
+"""The trained network exported to ONNX, for serving without PyTorch (:mod:`model.runtime`).
+
+Two graphs: ``chars`` is the character CNN alone (one word per row), whose
+output the predictor caches per word; ``tagger`` is the rest of the network,
+taking those features, for unpadded batches (every sentence the same length,
+so no masks), returning log-probabilities (:func:`model.network.probabilities`).
+Training writes both into the artifact beside the weights, with their SHA-256
+and the weights' SHA-256 they were exported from (:func:`model.artifact.save`).
+
+    python -m model.export model/artifacts/default   # (re)write an artifact's graphs from its weights
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import warnings
+
+import torch
+import torch.nn as nn
+
+from .network import JointTagger, probabilities
+from .runtime import supported
+
+
+class _Unpadded(nn.Module):
+    """JointTagger from precomputed character features, for batches without padding (lengths all T)."""
+
+    def __init__(self, model: JointTagger):
+        super().__init__()
+        self.model = model
+        self.has_chars = model.char_cnn is not None
+        self.has_shapes = model.shape_emb is not None
+
+    def forward(self, words: torch.Tensor, *extra: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        # words: (B, T); extra: char_feats (B, T, F) and/or shapes (B, T), as configured
+        char_feats = extra[0] if self.has_chars else None
+        shapes = extra[-1] if self.has_shapes else None
+        out = probabilities(self.model.encode(self.model.embed(words, char_feats, shapes), None))
+        return tuple(out[k] for k in ("tags", "intent", "frame") if k in out)
+
+
+class _CharFeatures(nn.Module):
+    """The character CNN alone: one word per row."""
+
+    def __init__(self, model: JointTagger):
+        super().__init__()
+        self.char_cnn = model.char_cnn
+
+    def forward(self, chars: torch.Tensor) -> torch.Tensor:
+        # chars: (N, C) ids -> (N, F)
+        return self.char_cnn(chars.unsqueeze(0)).squeeze(0)
+
+
+def _export(module: nn.Module, example: tuple[torch.Tensor, ...], inputs: list[str], outputs: list[str],
+            axes: dict[str, dict[int, str]]) -> bytes:
+    buf = io.BytesIO()
+    with warnings.catch_warnings():  # the tracer's notes on the LSTM batch size
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module.eval(), example, buf, dynamo=False, input_names=inputs, output_names=outputs,
+                          dynamic_axes=axes, opset_version=17)
+    return buf.getvalue()
+
+
+def export_graphs(model: JointTagger) -> dict[str, bytes]:
+    """``{"tagger": ..., "chars": ...}`` ONNX graphs (fp32) of ``model``; ``chars`` only with a character CNN."""
+    if not supported(model.config):
+        raise ValueError("Jordan networks are served by PyTorch")
+    from .runtime import graph_inputs
+
+    was_training = model.training
+    inputs = graph_inputs(model.config)
+    outputs = ["tags", "intent"] + (["frame"] if model.frame_head is not None else [])
+    B, T = 1, 3
+    example = {"words": torch.ones(B, T, dtype=torch.long), "shapes": torch.ones(B, T, dtype=torch.long),
+               "char_feats": torch.zeros(B, T, model.config.char_filters)}
+    graphs = {"tagger": _export(_Unpadded(model), tuple(example[k] for k in inputs), inputs, outputs,
+                                {k: {0: "B", 1: "T"} for k in inputs})}
+    if model.char_cnn is not None:
+        graphs["chars"] = _export(_CharFeatures(model), (torch.ones(2, 4, dtype=torch.long),), ["chars"],
+                                  ["char_feats"], {"chars": {0: "N", 1: "C"}})
+    model.train(was_training)  # the exporter leaves the modules in eval mode
+    return graphs
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("artifact", help="artifact directory; rewritten atomically with its ONNX graphs")
+    args = p.parse_args(argv)
+    from pathlib import Path
+
+    from .artifact import load, save
+
+    art = load(args.artifact)
+    curves = Path(args.artifact) / "training_curves.png"
+    save(art, args.artifact, {curves.name: curves} if curves.is_file() else None, graphs=export_graphs(art.model))
+    print(f"wrote the ONNX graphs of {art.name} ({art.version}) into {args.artifact}")
+
+
+if __name__ == "__main__":
+    main()
