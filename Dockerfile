@@ -8,11 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /srv
 
-# CPU-only torch from PyTorch's CPU index first (PyPI's default build bundles CUDA, several GB),
-# then the rest of the runtime requirements; torch==2.13.0 is then already satisfied.
+# No PyTorch in the image: the service runs the network from the artifact's ONNX graphs.
 COPY requirements.txt .
-RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
-    && pip install -r requirements.txt
+RUN pip install -r requirements.txt
 
 COPY app/ app/
 COPY model/ model/

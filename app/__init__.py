@@ -1,13 +1,14 @@
 """Flask application factory for the slot-filling service."""
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
 from flask import Flask
 
 from model.artifact import default_dir
-from model.predict import Predictor
+from model.predict import BACKENDS, Predictor
 
 from . import api, health, observability, openapi, rasa, security
 from .errors import register_error_handlers
@@ -16,7 +17,11 @@ from .resolve.dates import warm_up as warm_up_dates
 from .resolve.places import PlaceIndex
 from .service import Parser
 
-MAX_BODY_BYTES = 64 * 1024  # well above the longest valid request, JSON-escaped
+MAX_BODY_BYTES = 64 * 1024
+
+
+class StartupError(RuntimeError):
+    """The service cannot start as configured (the message says why)."""  # well above the longest valid request, JSON-escaped
 
 
 def create_app(model_dir: str | Path | None = None, predictor: Predictor | None = None,
@@ -36,8 +41,14 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     )
     app.json = OrjsonProvider(app)
     app.config.update(config or {})
-    predictor = predictor or Predictor.from_dir(model_dir or default_dir(),
-                                                backend=os.environ.get("SLOT_BACKEND", "onnx"))
+    if predictor is None:
+        backend = os.environ.get("SLOT_BACKEND", "onnx")
+        if backend not in BACKENDS:
+            raise StartupError(f"SLOT_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if backend == "torch" and importlib.util.find_spec("torch") is None:
+            raise StartupError("SLOT_BACKEND=torch needs PyTorch, which the service's requirements leave out: "
+                               "install requirements-dev.txt, or serve with onnx / onnx-int8")
+        predictor = Predictor.from_dir(model_dir or default_dir(), backend=backend)
     app.extensions["predictor"] = predictor
     app.extensions["parser"] = Parser(predictor, PlaceIndex())
     warm_up_dates()

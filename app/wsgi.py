@@ -8,10 +8,10 @@ import sys
 
 from model.artifact import ArtifactError
 
-from . import create_app
+from . import StartupError, create_app
 
 try:
     app = create_app()
-except ArtifactError as exc:
-    print(f"slot-filling service: cannot load the model: {exc}", file=sys.stderr, flush=True)
+except (ArtifactError, StartupError) as exc:
+    print(f"slot-filling service: cannot start: {exc}", file=sys.stderr, flush=True)
     sys.exit(3)

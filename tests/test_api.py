@@ -220,3 +220,18 @@ def test_worst_case_request_answers_well_inside_the_worker_timeout(http, live_ur
     elapsed = time.monotonic() - t0
     assert r.status_code == 200 and len(r.json()) == MAX_BATCH
     assert elapsed < worker_timeout / 2, f"worst-case batch took {elapsed:.1f} s"
+
+
+def test_a_backend_that_cannot_run_stops_start_up_with_a_message(monkeypatch):
+    import importlib.util
+
+    from app import StartupError, create_app
+
+    monkeypatch.setenv("SLOT_BACKEND", "tensorrt")
+    with pytest.raises(StartupError, match="SLOT_BACKEND must be one of"):
+        create_app()
+    monkeypatch.setenv("SLOT_BACKEND", "torch")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
+    with pytest.raises(StartupError, match="needs PyTorch.*requirements-dev.txt"):
+        create_app()
