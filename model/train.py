@@ -82,6 +82,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--schedule", choices=("constant", "cosine"), default="constant",
                    help="learning rate: constant, or cosine decay to 5%% of --lr over --epochs")
     p.add_argument("--clip", type=float, default=5.0)
+    p.add_argument("--teacher", type=Path, default=None,
+                   help="artifact (same data and labels) whose predictions the network also learns from: distillation")
+    p.add_argument("--distill", type=float, default=0.5, help="weight of the teacher's soft targets")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--device", default="cpu", help="torch device to train on (cpu, cuda)")
@@ -180,6 +183,26 @@ def plot_curves(history: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+def soft_ce(scores: torch.Tensor, teacher: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Cross-entropy against the teacher's distribution, averaged over the positions in ``mask``."""
+    # scores, teacher: (..., n) scores; mask: (...) bool
+    ce = -(torch.softmax(teacher, -1) * torch.log_softmax(scores, -1)).sum(-1)  # (...)
+    if mask is None:
+        return ce.mean()
+    return (ce * mask).sum() / mask.sum().clamp(min=1)
+
+
+def load_teacher(path: Path, words: Vocab, chars: Vocab | None, tags: list[str], intents: list[str],
+                 frame_tags: list[str]) -> nn.Module:
+    """The teacher's network, checked to share the student's vocabularies and label inventories."""
+    t = art_io.load(path)
+    same = (t.words.items == words.items and (t.chars.items if t.chars else None) == (chars.items if chars else None)
+            and t.tags == tags and t.intents == intents and t.frame_tags == frame_tags)
+    if not same:
+        raise SystemExit(f"--teacher {path}: its vocabularies or labels differ from this training run's")
+    return t.model.eval()
+
+
 def masked_ce(scores: torch.Tensor, gold: torch.Tensor) -> torch.Tensor:
     """Cross-entropy averaged over the positions with a gold label (-100: none); 0 when none."""
     scores, gold = scores.reshape(-1, scores.size(-1)), gold.reshape(-1)
@@ -254,6 +277,7 @@ def train(args: argparse.Namespace) -> dict:
     print(f"{name}: {model.num_parameters():,} parameters; {len(atis_train)} ATIS + {len(sgd_train)} SGD train; "
           f"{len(words)} words, {len(tags)} tags, {len(intents)} intents", file=sys.stderr)
 
+    teacher = load_teacher(args.teacher, words, chars, tags, intents, frame_tags).to(args.device) if args.teacher else None
     history, best, best_state, bad_epochs = [], -1.0, None, 0
     for epoch in range(1, args.epochs + 1):
         model.train()
@@ -271,6 +295,7 @@ def train(args: argparse.Namespace) -> dict:
                           else [5 if t.shape == 5 else 1 for t in e.tokens] for e in batch]
             dropped = [drop_words(e.words, counts, args.word_dropout, rng) for e in batch]
             enc = encode_batch([e.words for e in batch], words, chars, shapes)
+            clean_words = enc["words"].clone()  # what the teacher sees: no word dropout
             for b, ws in enumerate(dropped):  # word dropout hides the word id; its characters stay visible
                 if ws:
                     enc["words"][b, : len(ws)] = torch.tensor(words.ids(ws))
@@ -287,6 +312,13 @@ def train(args: argparse.Namespace) -> dict:
                     if e.intent is not None and rng.random() >= args.atis_frame_prob:
                         frame_gold[b] = -100  # this ATIS sentence skips the frame head this time
                 loss = loss + masked_ce(out["frame"], frame_gold.to(dev_))
+            if teacher is not None:
+                with torch.no_grad():
+                    t_out = teacher(clean_words.to(dev_), enc["chars"].to(dev_) if chars else None,
+                                    enc["lengths"].to(dev_), enc["shapes"].to(dev_) if shapes else None)
+                mask = (torch.arange(T)[None, :] < enc["lengths"][:, None]).to(dev_)  # (B, T)
+                loss = loss + args.distill * sum(soft_ce(out[k], t_out[k], None if k == "intent" else mask)
+                                                 for k in out)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), args.clip)

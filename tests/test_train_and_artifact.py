@@ -212,3 +212,15 @@ def test_graphs_exported_from_other_weights_are_refused(trained, tmp_path):
     (d / "config.json").write_text(json.dumps(cfg))
     with pytest.raises(ArtifactError, match="other weights"):
         art_io.load(d, network=False)
+
+
+def test_distillation_from_a_teacher_artifact(trained, tmp_path):
+    out, _ = trained
+    args = ["--data", str(FIXTURES / "data"), "--epochs", "1", "--hidden", "8", "--emb-dim", "8",
+            "--char-filters", "8", "--batch-size", "4", "--quiet"]
+    metrics = train_cli.train(train_cli.parse_args(args + ["--out", str(tmp_path / "student"), "--teacher", str(out)]))
+    assert "slot_f1" in metrics["dev"]
+    assert json.loads((tmp_path / "student" / "config.json").read_text())["meta"]["hyperparameters"]["teacher"] == str(out)
+    with pytest.raises(SystemExit, match="differ"):  # a teacher with other labels is refused
+        train_cli.train(train_cli.parse_args(args + ["--out", str(tmp_path / "x"), "--teacher",
+                                                     str(art_io.default_dir())]))
