@@ -17,11 +17,11 @@ from .resolve.dates import warm_up as warm_up_dates
 from .resolve.places import PlaceIndex
 from .service import Parser
 
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024  # well above the longest valid request, JSON-escaped
 
 
 class StartupError(RuntimeError):
-    """The service cannot start as configured (the message says why)."""  # well above the longest valid request, JSON-escaped
+    """The service cannot start as configured (the message says why)."""
 
 
 def create_app(model_dir: str | Path | None = None, predictor: Predictor | None = None,

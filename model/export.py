@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 import io
 import warnings
+from pathlib import Path
 
 import torch
 import torch.nn as nn
 
+from .artifact import load, save
 from .network import JointTagger, probabilities
-from .runtime import supported
+from .runtime import graph_inputs, supported
 
 
 class _Unpadded(nn.Module):
@@ -65,8 +67,6 @@ def export_graphs(model: JointTagger) -> dict[str, bytes]:
     """``{"tagger": ..., "chars": ...}`` ONNX graphs (fp32) of ``model``; ``chars`` only with a character CNN."""
     if not supported(model.config):
         raise ValueError("Jordan networks are served by PyTorch")
-    from .runtime import graph_inputs
-
     was_training = model.training
     inputs = graph_inputs(model.config)
     outputs = ["tags", "intent"] + (["frame"] if model.frame_head is not None else [])
@@ -86,10 +86,6 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("artifact", help="artifact directory; rewritten atomically with its ONNX graphs")
     args = p.parse_args(argv)
-    from pathlib import Path
-
-    from .artifact import load, save
-
     art = load(args.artifact)
     curves = Path(args.artifact) / "training_curves.png"
     save(art, args.artifact, {curves.name: curves} if curves.is_file() else None, graphs=export_graphs(art.model))

@@ -15,7 +15,7 @@ from . import runtime
 from .artifact import Artifact, load
 from .data import tags_to_spans
 from .tokenizer import Token, tokenize
-from .vocab import MAX_WORD_CHARS, encode_batch
+from .vocab import MAX_WORD_CHARS, char_ids, encode_batch
 
 CHAR_CACHE_SIZE = 20_000  # words whose character features a predictor keeps
 
@@ -182,11 +182,7 @@ class Predictor:
         found = {w: cache.get(w) for w in dict.fromkeys(words)}
         missing = [w for w, f in found.items() if f is None]
         if missing:
-            C = max(1, min(MAX_WORD_CHARS, max(len(w) for w in missing)))
-            ids = np.zeros((len(missing), C), dtype=np.int64)  # (N, C)
-            for i, w in enumerate(missing):
-                cs = self.artifact.chars.ids(list(w[:C]))
-                ids[i, : len(cs)] = cs
+            ids = char_ids(missing, self.artifact.chars, max(1, min(MAX_WORD_CHARS, max(map(len, missing)))))
             if len(cache) + len(missing) > CHAR_CACHE_SIZE:
                 cache.clear()  # bounded: text users make up cannot grow it without limit
             for w, f in zip(missing, self._onnx.char_features(ids)):

@@ -25,8 +25,6 @@ import numpy as np
 
 from .config import TaggerConfig
 
-GRAPHS = ("tagger", "chars")
-
 
 def supported(config: TaggerConfig) -> bool:
     return config.cell != "jordan"

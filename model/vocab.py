@@ -41,6 +41,15 @@ class Vocab:
         return [self.id(x) for x in seq]
 
 
+def char_ids(words: list[str], chars: Vocab, C: int) -> np.ndarray:
+    """(N, C) character ids of ``words``, each cut to ``C`` characters and padded with 0."""
+    ids = np.zeros((len(words), C), dtype=np.int64)
+    for i, w in enumerate(words):
+        cs = chars.ids(list(w[:C]))
+        ids[i, : len(cs)] = cs
+    return ids
+
+
 def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
                  shapes: list[list[int]] | None = None) -> dict:
     """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), shape ids (B, T), lengths (B,).
@@ -53,19 +62,17 @@ def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
     T = max(1, max((len(s) for s in sentences), default=1))
     word_ids = np.zeros((B, T), dtype=np.int64)
     shape_ids = np.zeros((B, T), dtype=np.int64) if shapes is not None else None
-    char_ids = None
+    char_arr = None
     if chars is not None:
         C = max(1, min(MAX_WORD_CHARS, max((len(w) for s in sentences for w in s), default=1)))
-        char_ids = np.zeros((B, T, C), dtype=np.int64)
+        char_arr = np.zeros((B, T, C), dtype=np.int64)
     for b, sent in enumerate(sentences):
         word_ids[b, : len(sent)] = words.ids(sent)
         if shape_ids is not None:
             shape_ids[b, : len(shapes[b])] = shapes[b]
-        if char_ids is not None:
-            for t, w in enumerate(sent):
-                cs = chars.ids(list(w[:C]))
-                char_ids[b, t, : len(cs)] = cs
+        if char_arr is not None:
+            char_arr[b, : len(sent)] = char_ids(sent, chars, C)
     lengths = np.array([max(1, len(s)) for s in sentences], dtype=np.int64)
     as_tensor = lambda a: torch.from_numpy(a) if a is not None else None  # noqa: E731
-    return {"words": as_tensor(word_ids), "chars": as_tensor(char_ids), "shapes": as_tensor(shape_ids),
+    return {"words": as_tensor(word_ids), "chars": as_tensor(char_arr), "shapes": as_tensor(shape_ids),
             "lengths": as_tensor(lengths)}
