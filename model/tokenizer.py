@@ -19,11 +19,12 @@ from functools import lru_cache
 # Combining marks belong to the letter before them ("e" + U+0301 is one letter).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 
-# A piece is either a clock time, a run of letters/digits with internal
+# A piece is either a clock time, an arrow, a run of letters/digits with internal
 # apostrophes or dots ("o'clock", "i'd", "st."), or one other visible character.
 _PIECE = re.compile(
     r"""
       (?P<clock>\d{1,2}[:.]\d{2}(?![\d]))             # 2:45, 9.30
+    | (?P<arrow>-+>|=+>|[\u2192\u27f6\u2794\u279c\u279d\u279e\u27a1]\ufe0f?|>)  # "SF -> LA", "SF → LA": "to"
     | (?P<word>(?:[^\W_]|[{marks}])+(?:['\u2019\u2018](?:[^\W_]|[{marks}])+)*)  # words, contractions
     | (?P<other>\S)                                   # punctuation, symbols, emoji
     """.replace("{marks}", _MARKS),
@@ -108,6 +109,8 @@ def _normalise(surface: str, kind: str) -> tuple[tuple[str, int, int, int], ...]
     """
     if kind == "other":
         return ()  # punctuation, symbols and emoji carry no slot value here
+    if kind == "arrow":
+        return (("to", 0, len(surface), 1),)  # "Boston -> NYC" reads as "boston to nyc"
     end = len(surface)
     text = unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).lower()
     shape = shape_of(surface)

@@ -30,7 +30,7 @@ import torch.nn as nn
 from tqdm import tqdm
 
 from . import artifact as art_io
-from . import runtime
+from . import runtime, synth
 from .data import Example, read_atis, read_sgd, tags_to_spans
 from .export import export_graphs
 from .frame import FRAME_TAGS, frame_tags_from_fine
@@ -73,6 +73,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="show each ATIS sentence this many times per epoch (balances the larger SGD-travel)")
     p.add_argument("--sgd-negatives", type=float, default=1.0,
                    help="share of the SGD-travel turns without any span shown per epoch (redrawn each epoch)")
+    p.add_argument("--synth", type=int, default=0, metavar="N",
+                   help="add N generated typed requests (model.synth) to each epoch, redrawn each epoch")
     p.add_argument("--lowercase-aug", type=float, default=0.3,
                    help="chance of showing a cased training sentence with its casing feature as all lowercase")
     p.add_argument("--epochs", type=int, default=40)
@@ -247,6 +249,8 @@ def train(args: argparse.Namespace) -> dict:
         e.frame_tags, e.tags = e.tags, None
     train_ex = atis_train + sgd_train
     pool = city_pool(sgd_train) if args.city_swap else []
+    places = synth.place_names([e.text[s["start"]: s["end"]] for e in sgd_train for s in e.spans
+                                if s["slot"] in ("departure", "destination")]) if args.synth else None
 
     counts = Counter(w for e in train_ex for w in e.words)
     words = Vocab.build(e.words for e in train_ex)
@@ -270,8 +274,8 @@ def train(args: argparse.Namespace) -> dict:
     artifact = art_io.Artifact(model, words, chars, tags, intents, frame_tags, name=name)
     predictor = Predictor(artifact)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    steps_per_epoch = math.ceil(len(epoch_examples(atis_train, sgd_train, args.atis_repeat, args.sgd_negatives,
-                                                   random.Random(0))) / args.batch_size)
+    steps_per_epoch = math.ceil((len(epoch_examples(atis_train, sgd_train, args.atis_repeat, args.sgd_negatives,
+                                                    random.Random(0))) + args.synth) / args.batch_size)
     sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs * steps_per_epoch, eta_min=0.05 * args.lr)
              if args.schedule == "cosine" else None)
     print(f"{name}: {model.num_parameters():,} parameters; {len(atis_train)} ATIS + {len(sgd_train)} SGD train; "
@@ -282,6 +286,8 @@ def train(args: argparse.Namespace) -> dict:
     for epoch in range(1, args.epochs + 1):
         model.train()
         epoch_ex = epoch_examples(atis_train, sgd_train, args.atis_repeat, args.sgd_negatives, rng)
+        if places:
+            epoch_ex += synth.sample(args.synth, *places, rng)
         t0, total, n_batches = time.perf_counter(), 0.0, math.ceil(len(epoch_ex) / args.batch_size)
         bar = tqdm(batches(epoch_ex, args.batch_size, True, rng), total=n_batches, desc=f"epoch {epoch}",
                    disable=args.quiet, leave=False)

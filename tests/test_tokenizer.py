@@ -89,3 +89,12 @@ def test_words_slice_back_to_their_surface(parts, sep):
 
 def test_typed_shorthand_maps_to_known_words():
     assert words("flts to denver tmrw pls") == ["flights", "to", "denver", "tomorrow", "please"]
+
+
+@pytest.mark.parametrize("text", ["Boston -> NYC", "Boston > NYC", "Boston \u2192 NYC", "Boston \u27a1\ufe0f NYC",
+                                  "Boston-->NYC", "Boston => NYC"])
+def test_an_arrow_between_places_reads_as_to(text):
+    toks = tokenize(text)
+    assert [t.text for t in toks] == ["boston", "to", "nyc"]
+    assert text[toks[1].start:toks[1].end].strip() not in ("", "Boston", "NYC")
+    assert text[toks[2].start:toks[2].end] == "NYC"
