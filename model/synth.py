@@ -43,7 +43,7 @@ DESTINATION = ["to {dst}", "to {dst}", "to {dst}", "into {dst}", "bound for {dst
                "I want to visit {dst}", "trip to {dst}", "fly into {dst}", "leave for {dst}", "leaving for {dst}",
                "I need to be in {dst}", "end up in {dst}", "back to {dst}"]
 BOTH = ["{dep} to {dst}", "{dep} to {dst}", "from {dep} to {dst}", "from {dep} to {dst}", "{dep} - {dst}",
-        "{dep} -> {dst}", "{dep} > {dst}", "{dep} → {dst}", "between {dep} and {dst}", "to {dst} from {dep}",
+        "{dep}-{dst}", "{dep} -> {dst}", "{dep} > {dst}", "{dep} → {dst}", "between {dep} and {dst}", "to {dst} from {dep}",
         "{code_dep}-{code_dst}", "{code_dep} to {code_dst}", "{code_dep}-{code_dst}"]
 DATE = ["on {date}", "on {date}", "{date}", "{date}", "for {date}", "leaving {date}", "departing {date}",
         "by {date}", "around {date}", "in {month}"]

@@ -53,6 +53,9 @@ TYPED_FORMS = {
     "tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "tomorow": "tomorrow", "2morrow": "tomorrow",
     "2day": "today", "tonite": "tonight", "nxt": "next", "wknd": "weekend", "pls": "please", "plz": "please",
     "thru": "through", "flt": "flight", "flts": "flights",
+    # weekdays ("sun" left out: the airline, the weather)
+    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
+    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
 }
 
 _ORDINAL_RE = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")

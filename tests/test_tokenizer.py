@@ -89,6 +89,7 @@ def test_words_slice_back_to_their_surface(parts, sep):
 
 def test_typed_shorthand_maps_to_known_words():
     assert words("flts to denver tmrw pls") == ["flights", "to", "denver", "tomorrow", "please"]
+    assert words("Wed. or Thurs") == ["wednesday", "or", "thursday"]
 
 
 @pytest.mark.parametrize("text", ["Boston -> NYC", "Boston > NYC", "Boston \u2192 NYC", "Boston \u27a1\ufe0f NYC",
