@@ -24,7 +24,7 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _PIECE = re.compile(
     r"""
       (?P<clock>\d{1,2}[:.]\d{2}(?![\d]))             # 2:45, 9.30
-    | (?P<arrow>-+>|=+>|[\u2192\u27f6\u2794\u279c\u279d\u279e\u27a1]\ufe0f?|>)  # "SF -> LA", "SF → LA": "to"
+    | (?P<arrow>-+>|=+>|[\u2192\u27f6\u2794\u279c\u279d\u279e\u27a1]\ufe0f?|>(?=\s*\w))  # "SF -> LA", "SF → LA": "to"
     | (?P<word>(?:[^\W_]|[{marks}])+(?:['\u2019\u2018](?:[^\W_]|[{marks}])+)*)  # words, contractions
     | (?P<other>\S)                                   # punctuation, symbols, emoji
     """.replace("{marks}", _MARKS),
