@@ -52,6 +52,23 @@ CLOCK = ["at {clock}", "at {clock}", "around {clock}", "{clock}", "leaving at {c
 RETURN = ["returning {ret}", "coming back {ret}", "back on {ret}", "return on {ret}", "with a return on {ret}",
           "return {ret}", "and back {ret}"]
 
+# Requests without a frame slot, in the same style: what users also type to a booking bot. Without
+# them every generated sentence would hold a place, and the model learns to find one anywhere.
+NEGATIVE = ["I need to check my {thing}", "could you check my {thing} please", "what's my {thing}",
+            "can you find me a {item}", "I'd like a {item}", "I also need a {item}", "please cancel my {thing}",
+            "how much is the {thing}", "is the {thing} included", "I want a {item} too", "that {item} works for me",
+            "find me a {item} instead", "what about the {thing}", "is there a {item} available", "book the {item}",
+            "I'd prefer a {item}", "no, that's all", "thanks, bye", "sounds good", "yes please", "perfect, book it",
+            "change my {thing}", "send me the {thing}", "do you have a {item}"]
+THINGS = ["balance", "savings balance", "checking account", "reservation", "booking", "refund", "baggage allowance",
+          "seat", "ticket price", "payment", "account balance", "itinerary", "fare", "receipt", "confirmation number",
+          "meal", "luggage fee", "password", "order"]
+ITEMS = ["compact car", "window seat", "aisle seat", "rental car", "hotel room", "cheaper option", "direct flight",
+         "later one", "bigger car", "economy ticket", "business class seat", "vegetarian meal", "nonstop option",
+         "medium-sized car", "table for two", "refundable fare", "pet-friendly room"]
+NEG_OPENERS = ["", "", "", "Okay, ", "Sure, ", "Thanks. ", "Also, ", "Hmm, ", "Great, ", "No, ", "Actually, "]
+NEGATIVE_SHARE = 0.25
+
 SLOT_OF = {"dep": "departure", "code_dep": "departure", "dst": "destination", "code_dst": "destination",
            "date": "time", "month": "time", "clock": "time", "ret": "return_time"}
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -90,6 +107,11 @@ def clock_phrase(rng: random.Random) -> str:
 
 def generate(rng: random.Random, places: list[str], codes: list[str]) -> tuple[str, list[dict]]:
     """One request: (text, spans) with spans ``{"slot", "start", "end"}`` as in SGD-travel."""
+    if rng.random() < NEGATIVE_SHARE:
+        body = rng.choice(NEGATIVE).format(thing=rng.choice(THINGS), item=rng.choice(ITEMS))
+        text = rng.choice(NEG_OPENERS) + body + rng.choice(["", ".", "?", "!"])
+        text = text[0].upper() + text[1:] if rng.random() < 0.6 else text
+        return (text.lower() if rng.random() < 0.3 else text), []
     clauses: list[str] = []
     roll = rng.random()
     if roll < 0.55:
