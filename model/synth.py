@@ -105,13 +105,23 @@ def clock_phrase(rng: random.Random) -> str:
                        "noon", "midnight"])
 
 
+def as_typed(text: str, rng: random.Random, shouting: bool = True) -> str:
+    """Casing as people type: a capital first letter or not, sometimes all lowercase, rarely all caps
+    (only where the change keeps every character offset)."""
+    text = text[0].upper() + text[1:] if rng.random() < 0.6 else text
+    casing = rng.random()
+    if casing < 0.3 and len(text.lower()) == len(text):
+        return text.lower()
+    if shouting and casing > 0.97 and len(text.upper()) == len(text):
+        return text.upper()
+    return text
+
+
 def generate(rng: random.Random, places: list[str], codes: list[str]) -> tuple[str, list[dict]]:
     """One request: (text, spans) with spans ``{"slot", "start", "end"}`` as in SGD-travel."""
     if rng.random() < NEGATIVE_SHARE:
         body = rng.choice(NEGATIVE).format(thing=rng.choice(THINGS), item=rng.choice(ITEMS))
-        text = rng.choice(NEG_OPENERS) + body + rng.choice(["", ".", "?", "!"])
-        text = text[0].upper() + text[1:] if rng.random() < 0.6 else text
-        return (text.lower() if rng.random() < 0.3 else text), []
+        return as_typed(rng.choice(NEG_OPENERS) + body + rng.choice(["", ".", "?", "!"]), rng, shouting=False), []
     clauses: list[str] = []
     roll = rng.random()
     if roll < 0.55:
@@ -139,39 +149,25 @@ def generate(rng: random.Random, places: list[str], codes: list[str]) -> tuple[s
     template += rng.choice(CLOSERS)
     template += rng.choice(["", "", ".", "?", "!"]) if not template.endswith((".", "!")) else ""
 
-    dep, dst = rng.sample(places, 2)
-    code_dep, code_dst = rng.sample(codes, 2)
+    fixed = dict(zip(("dep", "dst"), rng.sample(places, 2))) | dict(zip(("code_dep", "code_dst"), rng.sample(codes, 2)))
     text, spans, pos = "", [], 0
     for m in _FIELD.finditer(template):
         text += template[pos: m.start()]
         field = m.group(1)
-        before, value = "", ""
-        if field == "dep":
-            value = dep
-        elif field == "dst":
-            value = dst
-        elif field == "code_dep":
-            value = code_dep
-        elif field == "code_dst":
-            value = code_dst
+        before = ""
+        if field in fixed:
+            value = fixed[field]
         elif field in ("date", "ret"):
             before, value = date_phrase(rng)
         elif field == "month":
             value = rng.choice(MONTHS)
-        elif field == "clock":
+        else:  # clock
             value = clock_phrase(rng)
         text += before
         spans.append({"slot": SLOT_OF[field], "start": len(text), "end": len(text) + len(value)})
         text += value
         pos = m.end()
-    text += template[pos:]
-    text = text[0].upper() + text[1:] if rng.random() < 0.6 else text
-    casing = rng.random()
-    if casing < 0.3 and len(text.lower()) == len(text):  # typed all lowercase (offsets unchanged)
-        text = text.lower()
-    elif casing > 0.97 and len(text.upper()) == len(text):
-        text = text.upper()
-    return text, spans
+    return as_typed(text + template[pos:], rng), spans
 
 
 def sample(n: int, places: list[str], codes: list[str], rng: random.Random) -> list[Example]:
@@ -184,12 +180,22 @@ def sample(n: int, places: list[str], codes: list[str], rng: random.Random) -> l
     return out
 
 
-def place_names(typed: list[str]) -> tuple[list[str], list[str]]:
-    """Place names as people type them (``typed``: e.g. SGD-travel's departure/destination spans) plus
-    the cities of the world's international airports, and those airports' IATA codes (airportsdata)."""
+def international_airports() -> list[dict]:
+    """airportsdata's international airports (its records, in its order)."""
     import airportsdata
 
-    airports = [ap for ap in airportsdata.load("IATA").values() if "international" in ap["name"].lower()]
+    return [ap for ap in airportsdata.load("IATA").values() if "international" in ap["name"].lower()]
+
+
+def typed_places(examples: list[Example]) -> list[str]:
+    """The departure and destination spans of frame-labelled examples, as typed."""
+    return [e.text[s["start"]: s["end"]] for e in examples for s in e.spans if s["slot"] in ("departure", "destination")]
+
+
+def place_names(typed: list[str]) -> tuple[list[str], list[str]]:
+    """Place names as people type them (``typed``: e.g. :func:`typed_places` of SGD-travel) plus
+    the cities of the world's international airports, and those airports' IATA codes (airportsdata)."""
+    airports = international_airports()
     names = sorted({ap["city"] for ap in airports if ap["city"]} | set(typed))
     codes = sorted({ap["iata"] for ap in airports if ap["iata"]})
     return names, codes

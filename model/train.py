@@ -119,12 +119,7 @@ def epoch_examples(atis: list[Example], sgd: list[Example], atis_repeat: int, sg
 def city_pool(sgd_train: list[Example]) -> list[list[Token]]:
     """Place names: typed in SGD-travel (departure/destination spans), and the cities of the
     world's international airports (the airportsdata package), as token lists."""
-    import airportsdata
-
-    names = [ap["city"].lower() for ap in airportsdata.load("IATA").values()
-             if "international" in ap["name"].lower()]
-    names += [e.text[s["start"]: s["end"]] for e in sgd_train for s in e.spans
-              if s["slot"] in ("departure", "destination")]
+    names = [ap["city"].lower() for ap in synth.international_airports()] + synth.typed_places(sgd_train)
     seen, pool = set(), []
     for name in names:
         toks = tokenize(name)
@@ -249,8 +244,7 @@ def train(args: argparse.Namespace) -> dict:
         e.frame_tags, e.tags = e.tags, None
     train_ex = atis_train + sgd_train
     pool = city_pool(sgd_train) if args.city_swap else []
-    places = synth.place_names([e.text[s["start"]: s["end"]] for e in sgd_train for s in e.spans
-                                if s["slot"] in ("departure", "destination")]) if args.synth else None
+    places = synth.place_names(synth.typed_places(sgd_train)) if args.synth else None
 
     counts = Counter(w for e in train_ex for w in e.words)
     words = Vocab.build(e.words for e in train_ex)
