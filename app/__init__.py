@@ -8,11 +8,12 @@ from pathlib import Path
 from flask import Flask
 
 from model.artifact import default_dir
-from model.predict import BACKENDS, Predictor
+from model.predict import BACKENDS, SCOPE_THRESHOLD, Predictor
 
 from . import api, health, observability, openapi, rasa, security
 from .errors import register_error_handlers
 from .json_provider import OrjsonProvider
+from .language import THRESHOLD as LANGUAGE_THRESHOLD, LanguageDetector
 from .resolve.dates import warm_up as warm_up_dates
 from .resolve.places import PlaceIndex
 from .service import Parser
@@ -22,6 +23,19 @@ MAX_BODY_BYTES = 64 * 1024  # well above the longest valid request, JSON-escaped
 
 class StartupError(RuntimeError):
     """The service cannot start as configured (the message says why)."""
+
+
+def _threshold(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise StartupError(f"{name} must be a number in (0, 1], not {raw!r}")
+    return value
 
 
 def create_app(model_dir: str | Path | None = None, predictor: Predictor | None = None,
@@ -48,9 +62,12 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
         if backend == "torch" and importlib.util.find_spec("torch") is None:
             raise StartupError("SLOT_BACKEND=torch needs PyTorch, which the service's requirements leave out: "
                                "install requirements-dev.txt, or serve with onnx / onnx-int8")
-        predictor = Predictor.from_dir(model_dir or default_dir(), backend=backend)
+        predictor = Predictor.from_dir(model_dir or default_dir(), backend=backend,
+                                       scope_threshold=_threshold("SLOT_SCOPE_THRESHOLD", SCOPE_THRESHOLD))
     app.extensions["predictor"] = predictor
-    app.extensions["parser"] = Parser(predictor, PlaceIndex())
+    language = LanguageDetector(set(predictor.artifact.words.items),
+                                _threshold("SLOT_LANGUAGE_THRESHOLD", LANGUAGE_THRESHOLD))
+    app.extensions["parser"] = Parser(predictor, PlaceIndex(), language)
     warm_up_dates()
     app.extensions["openapi"] = openapi.build_spec()
     register_error_handlers(app)

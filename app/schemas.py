@@ -120,6 +120,24 @@ class Intent(BaseModel):
     confidence: float = Field(ge=0, le=1)
 
 
+class OutOfScope(BaseModel):
+    """Why a turn is not answered with a frame."""
+
+    reason: Literal["not_travel", "language"] = Field(
+        description="not_travel: the model judged it not a flight, bus or train request (P(out_of_scope) at or "
+                    "over SLOT_SCOPE_THRESHOLD); language: not in English, the language the model reads.")
+    confidence: float = Field(ge=0, le=1, description="P(out_of_scope) from the model, or the language detector's "
+                                                      "confidence in the detected language.")
+
+
+class Language(BaseModel):
+    code: str = Field(description="ISO 639-1 code of the detected language (en, es, fr, de, it, pt, zh, ja, ko).",
+                      examples=["en"])
+    confidence: float | None = Field(
+        ge=0, le=1, description="The detector's confidence; null when every word is one the model was trained on "
+                                "and the text is ASCII (read as English without running the detector).")
+
+
 class ModelInfo(BaseModel):
     name: str
     version: str = Field(description="First 8 hex digits of the SHA-256 of the weights.")
@@ -127,7 +145,10 @@ class ModelInfo(BaseModel):
 
 class ParseResponse(BaseModel):
     text: str
-    intent: Intent
+    in_scope: bool = Field(description="false: not a travel request, or not in English; the frame is then empty.")
+    out_of_scope: OutOfScope | None = Field(description="Why the turn is out of scope; null when in scope.")
+    language: Language
+    intent: Intent = Field(description="The travel intent (ATIS's, without the atis_ prefix), or out_of_scope.")
     slots: Slots
     return_time: Slot | None = Field(description="When the return trip happens, if said.")
     missing: list[Literal["departure", "destination", "time"]] = Field(
@@ -147,9 +168,12 @@ class RasaEntity(BaseModel):
 
 class RasaParseResponse(BaseModel):
     text: str
-    intent: Intent
-    intent_ranking: list[Intent]
+    intent: Intent = Field(description="out_of_scope for a turn that is not a travel request; nlu_fallback for "
+                                       "one not in English (Rasa's fallback intent).")
+    intent_ranking: list[Intent] = Field(description="The answered intent first, then the model's ranking "
+                                                     "(out_of_scope among them).")
     entities: list[RasaEntity]
+    language: Language
 
 
 class VersionInfo(BaseModel):

@@ -1,13 +1,15 @@
 """Turns model predictions into the API's answers: frame, resolved values, missing slots."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
+from model.data import OUT_OF_SCOPE
 from model.frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
 from model.predict import Prediction, Predictor
 
+from .language import ENGLISH, Language, LanguageDetector
 from .resolve.dates import resolve_time
 from .resolve.places import PlaceIndex
 
@@ -34,6 +36,7 @@ class Parser:
 
     predictor: Predictor
     places: PlaceIndex
+    language: LanguageDetector | None = field(default=None)  # None: every text is read as English
 
     def frame(self, pred: Prediction, expected_slot: str | None) -> dict[str, dict | None]:
         """Best span per frame slot (and return_time); ``expected_slot`` settles short answers."""
@@ -52,20 +55,42 @@ class Parser:
             return self.places.resolve(span["text"])
         return resolve_time(span["text"], reference)
 
+    def language_of(self, pred: Prediction) -> Language:
+        if self.language is None:
+            return Language(ENGLISH, None)
+        return self.language.detect(pred.text, [t.text for t in pred.tokens])
+
     def result(self, pred: Prediction, reference: datetime, expected_slot: str | None = None) -> dict:
+        """The ``/parse`` answer. A turn in another language, or judged not a travel request, answers
+        ``in_scope: false`` with the reason, intent ``out_of_scope`` and an empty frame."""
         text = pred.text
-        frame = self.frame(pred, expected_slot)
-        for slot, span in frame.items():
-            if span is not None:
-                span["value"] = self.resolve(slot, span, reference)
-        entities = [
-            {"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
-             "confidence": round(e.confidence, 4)}
-            for e in pred.entities
-        ]
+        language = self.language_of(pred)
+        if not language.english:
+            scope = {"reason": "language", "confidence": language.confidence}
+        elif pred.out_of_scope:
+            scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
+        else:
+            scope = None
+        if scope is None:
+            frame = self.frame(pred, expected_slot)
+            for slot, span in frame.items():
+                if span is not None:
+                    span["value"] = self.resolve(slot, span, reference)
+            entities = [
+                {"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
+                 "confidence": round(e.confidence, 4)}
+                for e in pred.entities
+            ]
+            intent = {"name": intent_name(pred.intent), "confidence": round(pred.intent_confidence, 4)}
+        else:
+            frame, entities = dict.fromkeys(ALL_FRAME_LABELS), []
+            intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}
         return {
             "text": text,
-            "intent": {"name": intent_name(pred.intent), "confidence": round(pred.intent_confidence, 4)},
+            "in_scope": scope is None,
+            "out_of_scope": scope,
+            "language": {"code": language.code, "confidence": language.confidence},
+            "intent": intent,
             "slots": {s: frame[s] for s in FRAME_SLOTS},
             "return_time": frame["return_time"],
             "missing": [s for s in FRAME_SLOTS if frame[s] is None],

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     texts = BUILT_IN
     if args.data:
         from model.data import read_sgd
-        from model.train import sgd_path
+        from model.data import sgd_path
         from pathlib import Path
         texts = [e.text for e in read_sgd(sgd_path(Path(args.data), "dev")) if e.spans]
     t0 = time.perf_counter()

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import TaggerConfig
+from .lexicon import Gazetteer
 from .vocab import Vocab
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class Artifact:
     metrics: dict = field(default_factory=dict)
     graphs: dict[str, bytes] = field(default_factory=dict)  # ONNX graphs, when loaded without the network
     _config: TaggerConfig | None = None
+    glove: Vocab | None = None  # words with a pretrained vector (model.lexicon), when configured
+    gazetteer: Gazetteer | None = None  # place names (model.lexicon), when configured
 
     @property
     def config(self) -> TaggerConfig:
@@ -94,6 +97,8 @@ def save(artifact: Artifact, out_dir: str | Path, extra_files: dict[str, Path] |
             "tags": artifact.tags,
             "intents": artifact.intents,
             "frame_tags": artifact.frame_tags,
+            "glove_words": artifact.glove.items if artifact.glove else None,
+            "gazetteer": artifact.gazetteer.names if artifact.gazetteer else None,
             "meta": artifact.meta,
         }
         if graphs:
@@ -179,6 +184,8 @@ def load(art_dir: str | Path, network: bool = True) -> Artifact:
         chars = Vocab(list(cfg["chars"])) if cfg.get("chars") else None
         tags, intents = list(cfg["tags"]), list(cfg["intents"])
         frame_tags = list(cfg.get("frame_tags") or [])
+        glove = Vocab(list(cfg["glove_words"])) if cfg.get("glove_words") else None
+        gazetteer = Gazetteer(list(cfg["gazetteer"])) if cfg.get("gazetteer") else None
     except (KeyError, TypeError, ValueError) as exc:
         raise ArtifactError(f"{cfg_path}: invalid configuration: {exc!r}") from exc
     checks = [
@@ -187,6 +194,8 @@ def load(art_dir: str | Path, network: bool = True) -> Artifact:
         (len(intents) == config.n_intents, f"{len(intents)} intents but n_intents {config.n_intents}"),
         (len(frame_tags) == config.n_frame_tags, f"{len(frame_tags)} frame tags but n_frame_tags {config.n_frame_tags}"),
         ((len(chars) if chars else 0) == config.n_chars, f"char inventory does not match n_chars {config.n_chars}"),
+        ((len(glove) if glove else 0) == config.glove_size, f"glove_words do not match glove_size {config.glove_size}"),
+        ((gazetteer is not None) == config.gazetteer, "gazetteer names do not match the gazetteer setting"),
     ]
     for ok, msg in checks:
         if not ok:
@@ -196,7 +205,7 @@ def load(art_dir: str | Path, network: bool = True) -> Artifact:
     graphs = _read_graphs(art_dir, cfg, digest)
     if not network and graphs:
         return Artifact(None, words, chars, tags, intents, frame_tags, cfg.get("name", art_dir.name),
-                        digest[:8], cfg.get("meta", {}), metrics, graphs, config)
+                        digest[:8], cfg.get("meta", {}), metrics, graphs, config, glove=glove, gazetteer=gazetteer)
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -219,7 +228,7 @@ def load(art_dir: str | Path, network: bool = True) -> Artifact:
     model.load_state_dict(state)
     model.eval()
     return Artifact(model, words, chars, tags, intents, frame_tags, cfg.get("name", art_dir.name),
-                    digest[:8], cfg.get("meta", {}), metrics)
+                    digest[:8], cfg.get("meta", {}), metrics, glove=glove, gazetteer=gazetteer)
 
 
 def default_dir() -> Path:

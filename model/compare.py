@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     from .artifact import load
     from .gradients import gradient_profile, plot_profiles
-    from .train import atis_dir
+    from .data import atis_dir
 
     started = time.perf_counter()
     atis = atis_dir(args.data)

@@ -25,6 +25,10 @@ class TaggerConfig:
     n_shapes: int = 0  # 0: no casing feature; else the size of tokenizer.SHAPES
     shape_dim: int = 8
     context: int = 0  # word-context window: each step also sees the k words either side (Mesnil et al.)
+    glove_size: int = 0  # 0: no pretrained vectors; else rows of the frozen GloVe table (model.lexicon)
+    glove_dim: int = 50
+    gazetteer: bool = False  # a "part of a known place name" input (model.lexicon.Gazetteer)
+    gaz_dim: int = 4
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:

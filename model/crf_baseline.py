@@ -54,6 +54,11 @@ def token_features(words: list[str], i: int) -> list[str]:
     return feats
 
 
+def surface_words(text: str, tokens) -> list[str]:
+    """The tokens as typed (``text[start:end]``): casing kept for the shape features of typed text."""
+    return [text[t.start: t.end] for t in tokens]
+
+
 def sentence_features(words: list[str]) -> list[list[str]]:
     """One feature list per word, plus one for the intent-bearing EOS token."""
     return [token_features(words, i) for i in range(len(words) + 1)]
@@ -69,10 +74,15 @@ class CRFTagger:
         self.path = str(Path(self._dir.name) / "crf.model")
         self._tagger: pycrfsuite.Tagger | None = None
 
-    def fit(self, examples: list[Example]) -> "CRFTagger":
+    def fit(self, examples: list[Example], attr: str = "tags", surface: bool = False) -> "CRFTagger":
+        """Learn ``attr`` tags (``"tags"``: fine ATIS tags plus the intent on the EOS token;
+        ``"frame_tags"``: frame BIO tags of SGD-travel, whose EOS token carries no intent).
+        ``surface``: features from the words as typed (:func:`surface_words`), not normalised."""
         trainer = pycrfsuite.Trainer(verbose=False)
         for e in examples:
-            trainer.append(sentence_features(e.words), list(e.tags) + [f"{EOS}:{e.intent}"])
+            intent = e.intent if attr == "tags" else ""
+            words = surface_words(e.text, e.tokens) if surface else e.words
+            trainer.append(sentence_features(words), list(getattr(e, attr)) + [f"{EOS}:{intent}"])
         trainer.set_params(self.params)
         trainer.train(self.path)
         self._tagger = pycrfsuite.Tagger()

@@ -20,6 +20,8 @@ class Example:
     intent: str | None = None  # None where the corpus has no intent (SGD)
     spans: list[dict] = field(default_factory=list)  # gold character spans, if any
     frame_tags: list[str] | None = None  # BIO over the frame slots, for the frame head
+    id: str = ""  # the corpus's turn id ("2_00091:2": dialogue 2_00091, turn 2), where it has one
+    service: str = ""  # SGD's active service ("Flights_4", "Movies_1"), where it has one
 
     @property
     def words(self) -> list[str]:
@@ -28,6 +30,19 @@ class Example:
 
 class DataError(ValueError):
     """A corpus file is missing or malformed."""
+
+
+def atis_dir(data: Path) -> Path:
+    """The ATIS corpus under a ``--data`` root (or the root itself, an ATIS-format directory)."""
+    return data / "atis" if (data / "atis" / "train").is_dir() else data
+
+
+def sgd_path(data: Path, split: str) -> Path:
+    return (data / "sgd-travel" if (data / "sgd-travel").is_dir() else data) / f"{split}.jsonl"
+
+
+def other_path(data: Path, split: str) -> Path:
+    return data / "sgd-other" / f"{split}.jsonl"
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -113,5 +128,54 @@ def read_sgd(path: str | Path) -> list[Example]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise DataError(f"{path} line {n}: {exc}") from exc
         tokens = tokenize(text)
-        examples.append(Example(text, tokens, spans_to_tags(tokens, spans), None, spans))
+        examples.append(Example(text, tokens, spans_to_tags(tokens, spans), None, spans,
+                                id=str(row.get("id", "")), service=str(row.get("service", ""))))
     return examples
+
+
+OUT_OF_SCOPE = "out_of_scope"  # the intent of a turn that is not a flight, bus or train request
+# SGD services next to travel: a hotel, a rental car, a ride or an attraction is not a flight, bus or
+# train trip, so the service answers them out of scope too; "clearly non-travel" (the bar) excludes them
+TRAVEL_ADJACENT = ("Hotels_", "RentalCars_", "RideSharing_", "Travel_")
+
+
+def clearly_non_travel(e: Example) -> bool:
+    return not e.service.startswith(TRAVEL_ADJACENT)
+
+
+UNSUPERVISED = "-"  # a frame tag that trains nothing (not in the tag inventory: masked out of the loss)
+
+
+def read_other(path: str | Path, skip_dates: bool = False) -> list[Example]:
+    """Read sgd-other JSONL turns (services that are not flights, buses or trains) as out-of-scope
+    examples: no frame slot anywhere (their spans are other services' slots, kept off the tags).
+
+    ``skip_dates``: the tokens of their date and time spans ("a table on the 5th") are left
+    unsupervised instead of taught as outside any slot, so that the frame head does not learn
+    "a date is not a trip time" from them; the out-of-scope intent still empties such a frame.
+    """
+    examples = []
+    for e in read_sgd(path):
+        tags = ["O"] * len(e.tokens)
+        if skip_dates:
+            dated = [s for s in e.spans if s["slot"].endswith(("date", "time"))]
+            for i, t in enumerate(e.tokens):
+                if any(t.start < s["end"] and s["start"] < t.end for s in dated):
+                    tags[i] = UNSUPERVISED
+        e.spans, e.intent = [], OUT_OF_SCOPE
+        e.frame_tags, e.tags = tags, None
+        examples.append(e)
+    return examples
+
+
+def dialogue_split(examples: list[Example], share: float, salt: str = "holdout") -> tuple[list[Example], list[Example]]:
+    """(kept, held out): about ``share`` of the dialogues held out whole, chosen by a hash of the
+    dialogue id (the same dialogues in every run and corpus; no turn of a held-out dialogue trains)."""
+    import hashlib
+
+    kept, held = [], []
+    for e in examples:
+        dialogue = e.id.split(":", 1)[0]
+        h = int.from_bytes(hashlib.sha256(f"{salt}:{dialogue}".encode()).digest()[:8], "big") / 2**64
+        (held if h < share else kept).append(e)
+    return kept, held

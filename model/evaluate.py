@@ -1,11 +1,14 @@
-"""Evaluate a model artifact.
+"""Evaluate a model artifact, beside the CRF peer trained in the same run.
 
-ATIS: slot F1 (conlleval / seqeval default mode), intent accuracy and
-sentence-level frame accuracy. SGD-travel dev (when ``--data`` holds
-``sgd-travel/``): exact-span precision/recall/F1 per frame slot and an
-overlap-match F1, with ``return_time`` scored on its own.
+ATIS: slot F1 (conlleval / seqeval default mode), intent accuracy and sentence-level frame
+accuracy. SGD-travel dev (when ``--data`` holds ``sgd-travel/``): exact-span precision/recall/F1
+per frame slot and an overlap-match F1 (``return_time`` on its own), as served (a turn judged out
+of scope answers no span), beside a linear-chain CRF (``model.crf_baseline``) trained here on
+SGD-travel train. sgd-other dev (when present): of the clearly non-travel turns, the share
+answered with a departure or destination, with any frame slot, and judged out of scope — for
+the model and the CRF peer.
 
-    python -m model.evaluate --data ../shared/data [--model DIR] [--splits dev test] [--json]
+    python -m model.evaluate --data ../shared/data [--model DIR] [--backend onnx] [--no-crf] [--json]
 """
 from __future__ import annotations
 
@@ -14,14 +17,40 @@ import json
 from pathlib import Path
 
 from .artifact import default_dir
-from .data import read_atis, read_sgd
-from .metrics import evaluate, evaluate_frames
+from .data import atis_dir, clearly_non_travel, other_path, read_atis, read_other, read_sgd, sgd_path, tags_to_spans
+from .frame import FRAME_SLOTS
+from .metrics import evaluate, evaluate_frames, out_of_scope_scores, span_scores
 from .predict import BACKENDS, Predictor
-from .train import atis_dir, sgd_path
 
 
 def _show(text: str, spans: list[tuple[str, int, int]]) -> str:
     return ", ".join(f"{lab}={text[s:e]!r}" for lab, s, e in spans) or "-"
+
+
+def crf_peer(sgd_train, sgd_dev, other_dev) -> dict:
+    """The CRF trained on SGD-travel train frame tags (features from the words as typed): exact spans
+    on SGD-travel dev; shares on sgd-other."""
+    from .crf_baseline import CRFTagger, surface_words
+
+    for e in sgd_train:
+        e.frame_tags = e.tags
+    crf = CRFTagger().fit(sgd_train, attr="frame_tags", surface=True)
+
+    def spans(e):
+        tags = crf.predict(surface_words(e.text, e.tokens))[0]
+        return [(s["slot"], s["start"], s["end"]) for s in tags_to_spans(e.tokens, tags)]
+
+    out = {}
+    if sgd_dev:
+        gold = [[(s["slot"], s["start"], s["end"]) for s in e.spans] for e in sgd_dev]
+        out["sgd_dev"] = span_scores(gold, [spans(e) for e in sgd_dev], FRAME_SLOTS)
+    if other_dev:
+        labels = [{s[0] for s in spans(e)} for e in other_dev]
+        n = max(1, len(labels))
+        out["other_dev"] = {"n": len(labels),
+                            "with_place": round(100 * sum(bool(ls & {"departure", "destination"}) for ls in labels) / n, 2),
+                            "with_slot": round(100 * sum(bool(ls) for ls in labels) / n, 2), "out_of_scope": None}
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -29,11 +58,12 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
     p.add_argument("--model", type=Path, default=default_dir(), help="artifact directory")
     p.add_argument("--splits", nargs="+", default=["dev", "test"])
-    p.add_argument("--backend", choices=BACKENDS, default="torch",
-                   help="run the network in PyTorch (the reference), ONNX Runtime, or ONNX Runtime with int8 weights")
+    p.add_argument("--backend", choices=BACKENDS, default="onnx",
+                   help="run the network in ONNX Runtime (as served), with int8 weights, or in PyTorch (the reference)")
     p.add_argument("--json", action="store_true", help="print the full metrics as JSON")
     p.add_argument("--per-slot", action="store_true", help="also print per-slot F1")
-    p.add_argument("--no-sgd", action="store_true", help="skip SGD-travel dev even when present")
+    p.add_argument("--no-sgd", action="store_true", help="skip SGD-travel and sgd-other dev even when present")
+    p.add_argument("--no-crf", action="store_true", help="skip training the CRF peer")
     p.add_argument("--errors", type=int, default=0, metavar="N", help="print N SGD-travel dev turns it got wrong")
     args = p.parse_args(argv)
 
@@ -42,34 +72,53 @@ def main(argv: list[str] | None = None) -> dict:
     results = {}
     for split in args.splits:
         results[f"atis_{split}"] = evaluate(predictor, read_atis(root / split))
-    sgd_dev = sgd_path(args.data, "dev")
-    if sgd_dev.is_file() and not args.no_sgd:
+    sgd_dev_path, other_dev_path = sgd_path(args.data, "dev"), other_path(args.data, "dev")
+    sgd_dev = read_sgd(sgd_dev_path) if sgd_dev_path.is_file() and not args.no_sgd else None
+    other_dev = ([e for e in read_other(other_dev_path) if clearly_non_travel(e)]
+                 if other_dev_path.is_file() and not args.no_sgd else None)
+    if sgd_dev:
         errors: list = []
-        results["sgd_dev"] = evaluate_frames(predictor, read_sgd(sgd_dev), errors=errors)
+        results["sgd_dev"] = evaluate_frames(predictor, sgd_dev, errors=errors)
         for text, gold, pred in errors[: args.errors]:
             print(f"{text!r}\n    gold: {_show(text, gold)}\n    pred: {_show(text, pred)}")
+    if other_dev:
+        results["other_dev"] = out_of_scope_scores(predictor, other_dev)
+    train_path = sgd_path(args.data, "train")
+    if (sgd_dev or other_dev) and not args.no_crf and train_path.is_file():
+        results["crf"] = crf_peer(read_sgd(train_path), sgd_dev, other_dev)
     if args.json:
         print(json.dumps(results, indent=2))
         return results
     print(f"model {predictor.name} ({predictor.version}) from {args.model}, run by {predictor.backend}")
     print(f"{'set':<12}{'n':>6}{'slot F1':>10}{'intent acc':>12}{'sentence acc':>14}")
     for name, m in results.items():
-        if name == "sgd_dev":
+        if not name.startswith("atis_"):
             continue
         print(f"{name:<12}{m['n']:>6}{m['slot_f1']:>10.2f}{m['intent_acc']:>12.2f}{m['sentence_acc']:>14.2f}")
         if args.per_slot:
             for slot, f1 in m["per_slot_f1"].items():
                 print(f"    {slot:<34}{f1:>7.2f}")
+    crf = results.get("crf", {})
     if "sgd_dev" in results:
-        m = results["sgd_dev"]
+        m, c = results["sgd_dev"], crf.get("sgd_dev")
         print(f"\nSGD-travel dev ({m['n']} turns): frame spans as annotated (a date and a time are two spans);"
-              "\nserved F1: date and time merged into one span on both sides, as /parse serves them")
-        print(f"{'slot':<14}{'gold':>6}{'P':>8}{'R':>8}{'exact F1':>10}{'overlap F1':>12}{'served F1':>11}")
+              "\nserved F1: date and time merged into one span on both sides, as /parse serves them;"
+              "\nCRF: the linear-chain CRF peer trained in this run on SGD-travel train (exact spans)")
+        print(f"{'slot':<14}{'gold':>6}{'P':>8}{'R':>8}{'exact F1':>10}{'overlap F1':>12}{'served F1':>11}"
+              f"{'CRF F1':>9}{'lead':>7}")
         for slot in ("departure", "destination", "time", "micro", "return_time"):
             r = m[slot]
-            served = f"{m['served'][slot]['f1']:>11.2f}" if slot in m["served"] else ""
+            served = f"{m['served'][slot]['f1']:>11.2f}" if slot in m["served"] else f"{'':>11}"
+            peer = f"{c[slot]['f1']:>9.2f}{r['f1'] - c[slot]['f1']:>+7.2f}" if c and slot in c else ""
             print(f"{slot:<14}{r.get('gold', ''):>6}{r['precision']:>8.2f}{r['recall']:>8.2f}{r['f1']:>10.2f}"
-                  f"{r['overlap_f1']:>12.2f}{served}")
+                  f"{r['overlap_f1']:>12.2f}{served}{peer}")
+    if "other_dev" in results:
+        m, c = results["other_dev"], crf.get("other_dev")
+        print(f"\nsgd-other dev, clearly non-travel turns ({m['n']}): share answered with")
+        print(f"{'':<14}{'dep/dest':>10}{'any slot':>10}{'out of scope':>14}")
+        print(f"{'model':<14}{m['with_place']:>9.2f}%{m['with_slot']:>9.2f}%{m['out_of_scope']:>13.2f}%")
+        if c:
+            print(f"{'CRF peer':<14}{c['with_place']:>9.2f}%{c['with_slot']:>9.2f}%{'-':>14}")
     return results
 
 

@@ -30,14 +30,13 @@ class _Unpadded(nn.Module):
     def __init__(self, model: JointTagger):
         super().__init__()
         self.model = model
-        self.has_chars = model.char_cnn is not None
-        self.has_shapes = model.shape_emb is not None
+        self.inputs = graph_inputs(model.config)[1:]
 
     def forward(self, words: torch.Tensor, *extra: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        # words: (B, T); extra: char_feats (B, T, F) and/or shapes (B, T), as configured
-        char_feats = extra[0] if self.has_chars else None
-        shapes = extra[-1] if self.has_shapes else None
-        out = probabilities(self.model.encode(self.model.embed(words, char_feats, shapes), None))
+        # words: (B, T); extra: char_feats (B, T, F), shapes, glove, gaz (B, T), those configured, in that order
+        x = dict(zip(self.inputs, extra))
+        emb = self.model.embed(words, x.get("char_feats"), x.get("shapes"), x.get("glove"), x.get("gaz"))
+        out = probabilities(self.model.encode(emb, None))
         return tuple(out[k] for k in ("tags", "intent", "frame") if k in out)
 
 
@@ -72,7 +71,8 @@ def export_graphs(model: JointTagger) -> dict[str, bytes]:
     outputs = ["tags", "intent"] + (["frame"] if model.frame_head is not None else [])
     B, T = 1, 3
     example = {"words": torch.ones(B, T, dtype=torch.long), "shapes": torch.ones(B, T, dtype=torch.long),
-               "char_feats": torch.zeros(B, T, model.config.char_filters)}
+               "char_feats": torch.zeros(B, T, model.config.char_filters),
+               "glove": torch.ones(B, T, dtype=torch.long), "gaz": torch.ones(B, T, dtype=torch.long)}
     graphs = {"tagger": _export(_Unpadded(model), tuple(example[k] for k in inputs), inputs, outputs,
                                 {k: {0: "B", 1: "T"} for k in inputs})}
     if model.char_cnn is not None:

@@ -93,6 +93,22 @@ def span_scores(gold: list[list[tuple[str, int, int]]], pred: list[list[tuple[st
     return out
 
 
+def out_of_scope_scores(predictor: Predictor, examples: list[Example], batch_size: int = 256) -> dict:
+    """On turns that hold no frame slot (sgd-other): the share (percent) answered with a departure or
+    destination, with any frame slot (return_time included), and judged out of scope — the frame as
+    served (:meth:`model.predict.Prediction.served_entities`: empty when judged out of scope)."""
+    preds = predict_all(predictor, examples, batch_size)
+    place = slot = oos = 0
+    for p in preds:
+        labels = {s.label for s in frame_spans(p.tokens, p.served_entities(), p.text)}
+        place += bool(labels & {"departure", "destination"})
+        slot += bool(labels)
+        oos += p.out_of_scope
+    n = max(1, len(preds))
+    return {"n": len(preds), "with_place": round(100 * place / n, 2), "with_slot": round(100 * slot / n, 2),
+            "out_of_scope": round(100 * oos / n, 2)}
+
+
 def _gold_pieces(e: Example, tokens) -> list[Piece]:
     """An example's gold character spans as pieces with the token extent they cover."""
     out = []
@@ -114,9 +130,10 @@ def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: i
     """
     gold, pred, gold_served, pred_served = [], [], [], []
     for e, p in zip(examples, predict_all(predictor, examples, batch_size)):
-        pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, p.slot_entities, p.text, split=True)])
+        spans = p.served_entities()
+        pred.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, spans, p.text, split=True)])
         gold.append([(s["slot"], s["start"], s["end"]) for s in e.spans])
-        pred_served.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, p.slot_entities, p.text)])
+        pred_served.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, spans, p.text)])
         gold_served.append([(s.label, s.start, s.end) for s in frame_spans(p.tokens, _gold_pieces(e, p.tokens), p.text)])
         if errors is not None and set(pred[-1]) != set(gold[-1]):
             errors.append((e.text, gold[-1], pred[-1]))

@@ -20,6 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .config import CELLS, TaggerConfig  # noqa: F401 - re-exported
+from .lexicon import N_GAZ
 
 # --------------------------------------------------------------------------- cells
 
@@ -174,7 +175,13 @@ class JointTagger(nn.Module):
         self.word_emb = nn.Embedding(c.vocab_size, c.emb_dim, padding_idx=0)
         self.char_cnn = CharCNN(c.n_chars, c.char_dim, c.char_filters, c.char_width) if c.n_chars else None
         self.shape_emb = nn.Embedding(c.n_shapes, c.shape_dim, padding_idx=0) if c.n_shapes else None
-        in_size = c.emb_dim + (c.char_filters if c.n_chars else 0) + (c.shape_dim if c.n_shapes else 0)
+        # frozen pretrained vectors (set by training from model.lexicon; stored with the weights)
+        self.glove_emb = nn.Embedding(c.glove_size, c.glove_dim, padding_idx=0) if c.glove_size else None
+        if self.glove_emb is not None:
+            self.glove_emb.weight.requires_grad_(False)
+        self.gaz_emb = nn.Embedding(N_GAZ, c.gaz_dim, padding_idx=0) if c.gazetteer else None
+        in_size = (c.emb_dim + (c.char_filters if c.n_chars else 0) + (c.shape_dim if c.n_shapes else 0)
+                   + (c.glove_dim if c.glove_size else 0) + (c.gaz_dim if c.gazetteer else 0))
         in_size *= 2 * c.context + 1
         self.drop = nn.Dropout(c.dropout)
         dirs = 2 if c.bidirectional else 1
@@ -192,20 +199,27 @@ class JointTagger(nn.Module):
         self.frame_head = nn.Linear(feat, c.n_frame_tags) if c.n_frame_tags else None
 
     def forward(self, words: torch.Tensor, chars: torch.Tensor | None, lengths: torch.Tensor | None,
-                shapes: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
-        # words: (B, T) ids, chars: (B, T, C) ids, lengths: (B,), shapes: (B, T) ids -> scores
+                shapes: torch.Tensor | None = None, glove: torch.Tensor | None = None,
+                gaz: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+        # words: (B, T) ids, chars: (B, T, C) ids, lengths: (B,), shapes, glove, gaz: (B, T) ids -> scores
         char_feats = self.char_cnn(chars) if self.char_cnn is not None else None  # (B, T, F)
-        return self.encode(self.embed(words, char_feats, shapes), lengths)
+        return self.encode(self.embed(words, char_feats, shapes, glove, gaz), lengths)
 
     def embed(self, words: torch.Tensor, char_feats: torch.Tensor | None,
-              shapes: torch.Tensor | None = None) -> torch.Tensor:
-        """Each token's input vector: word embedding, character features, casing (and context window)."""
-        # words: (B, T) ids, char_feats: (B, T, F) from char_cnn, shapes: (B, T) ids -> (B, T, D)
+              shapes: torch.Tensor | None = None, glove: torch.Tensor | None = None,
+              gaz: torch.Tensor | None = None) -> torch.Tensor:
+        """Each token's input vector: word embedding, character features, casing, pretrained vector,
+        gazetteer (and context window)."""
+        # words: (B, T) ids, char_feats: (B, T, F) from char_cnn, shapes, glove, gaz: (B, T) ids -> (B, T, D)
         x = self.word_emb(words)  # (B, T, E)
         if char_feats is not None:
             x = torch.cat([x, char_feats], dim=-1)  # (B, T, E+F)
         if self.shape_emb is not None:
             x = torch.cat([x, self.shape_emb(shapes)], dim=-1)  # (B, T, E+F+S)
+        if self.glove_emb is not None:
+            x = torch.cat([x, self.glove_emb(glove)], dim=-1)  # (B, T, ...+G)
+        if self.gaz_emb is not None:
+            x = torch.cat([x, self.gaz_emb(gaz)], dim=-1)  # (B, T, ...+Z)
         if self.config.context:
             x = context_window(x, self.config.context)  # (B, T, (2k+1)*D)
         return x

@@ -13,11 +13,13 @@ import numpy as np
 
 from . import runtime
 from .artifact import Artifact, load
-from .data import tags_to_spans
+from .data import OUT_OF_SCOPE, tags_to_spans
+from .lexicon import lexicon_ids
 from .tokenizer import Token, tokenize
 from .vocab import MAX_WORD_CHARS, char_ids, encode_batch
 
 CHAR_CACHE_SIZE = 20_000  # words whose character features a predictor keeps
+SCOPE_THRESHOLD = 0.5  # a turn is out of scope when P(out_of_scope) reaches this
 
 
 @dataclass
@@ -42,11 +44,17 @@ class Prediction:
     intent_ranking: list[tuple[str, float]]
     frame_tags: list[str] | None = None  # from the frame head, when the model has one
     frame_entities: list[Entity] | None = None
+    out_of_scope_probability: float | None = None  # None: the model has no out_of_scope intent
+    out_of_scope: bool = False  # judged not a travel request: the served frame stays empty
 
     @property
     def slot_entities(self) -> list[Entity]:
         """What fills the booking frame: the frame head's spans, else the fine entities."""
         return self.frame_entities if self.frame_entities is not None else self.entities
+
+    def served_entities(self) -> list[Entity]:
+        """The frame's spans as served: none for a turn judged out of scope."""
+        return [] if self.out_of_scope else self.slot_entities
 
 
 def allowed_transitions(tags: list[str]) -> np.ndarray:
@@ -117,9 +125,13 @@ class Predictor:
     runs them quantized to int8.
     """
 
-    def __init__(self, artifact: Artifact, backend: str = "torch"):
+    def __init__(self, artifact: Artifact, backend: str = "torch", scope_threshold: float = SCOPE_THRESHOLD):
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        if not 0 < scope_threshold <= 1:
+            raise ValueError(f"scope_threshold must be in (0, 1], got {scope_threshold!r}")
+        self.scope_threshold = scope_threshold
+        self._oos = artifact.intents.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in artifact.intents else None
         self.artifact = artifact
         self.config = artifact.config
         self.model = artifact.model.eval() if artifact.model is not None else None
@@ -143,9 +155,9 @@ class Predictor:
         # the workers, and tearing it down there can hang their exit; post_fork warms each worker up
 
     @classmethod
-    def from_dir(cls, path: str | Path, backend: str = "torch") -> "Predictor":
+    def from_dir(cls, path: str | Path, backend: str = "torch", scope_threshold: float = SCOPE_THRESHOLD) -> "Predictor":
         """ONNX backends load the artifact's graphs and never import PyTorch (unless it has no graphs)."""
-        return cls(load(path, network=backend == "torch"), backend)
+        return cls(load(path, network=backend == "torch"), backend, scope_threshold)
 
     @property
     def name(self) -> str:
@@ -173,8 +185,10 @@ class Predictor:
 
     def _encode(self, token_lists: list[list[Token]]) -> dict:
         art = self.artifact
-        return encode_batch([[t.text for t in toks] for toks in token_lists], art.words, art.chars,
-                            [[t.shape for t in toks] for toks in token_lists] if self.config.n_shapes else None)
+        sentences = [[t.text for t in toks] for toks in token_lists]
+        return encode_batch(sentences, art.words, art.chars,
+                            [[t.shape for t in toks] for toks in token_lists] if self.config.n_shapes else None,
+                            lexicon_ids(sentences, art.glove, art.gazetteer))
 
     def _char_features(self, words: list[str]) -> np.ndarray:
         """(N, F) character-CNN features of ``words``, from the per-word cache or computed for the new ones."""
@@ -195,12 +209,15 @@ class Predictor:
         B, T = len(token_lists), len(token_lists[0])
         if T == 0:  # an empty text runs as one <pad> token
             return {"words": np.zeros((B, 1), np.int64), "shapes": np.zeros((B, 1), np.int64),
-                    "char_feats": np.zeros((B, 1, cfg.char_filters), np.float32)}
+                    "char_feats": np.zeros((B, 1, cfg.char_filters), np.float32),
+                    "glove": np.zeros((B, 1), np.int64), "gaz": np.zeros((B, 1), np.int64)}
         texts = [t.text for toks in token_lists for t in toks]
         feeds = {"words": np.fromiter(map(art.words.id, texts), np.int64, B * T).reshape(B, T),
                  "shapes": np.fromiter((t.shape for toks in token_lists for t in toks), np.int64, B * T).reshape(B, T)}
         if cfg.n_chars:
             feeds["char_feats"] = self._char_features(texts).reshape(B, T, -1)
+        if art.glove is not None or art.gazetteer is not None:
+            feeds |= lexicon_ids([[t.text for t in toks] for toks in token_lists], art.glove, art.gazetteer)
         return feeds
 
     def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
@@ -226,7 +243,8 @@ class Predictor:
         if device.type != "cpu":  # training on an accelerator evaluates there too
             batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}
         with torch.inference_mode():
-            out = self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"])
+            out = self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"],
+                             batch.get("glove"), batch.get("gaz"))
             res = {k: v.float().cpu().numpy() for k, v in probabilities(out).items()}
         return [{k: v[b] for k, v in res.items()} for b in range(len(token_lists))]
 
@@ -243,8 +261,17 @@ class Predictor:
             probs = out["intent"]  # (n_intents,)
             order = np.argsort(-probs, kind="stable")[:10]
             ranking = [(art.intents[int(i)], float(probs[i])) for i in order]
-            results.append(Prediction(text, tokens, tags, tag_probs, entities, ranking[0][0], ranking[0][1],
-                                      ranking, frame_tags, frame_entities))
+            p_oos = None if self._oos is None else float(probs[self._oos])
+            oos = p_oos is not None and p_oos >= self.scope_threshold
+            # the intent: out_of_scope at or over the threshold, else the best travel intent
+            if p_oos is None:
+                intent = ranking[0]
+            elif oos:
+                intent = (OUT_OF_SCOPE, p_oos)
+            else:
+                intent = next((r for r in ranking if r[0] != OUT_OF_SCOPE), ranking[0])
+            results.append(Prediction(text, tokens, tags, tag_probs, entities, intent[0], intent[1],
+                                      ranking, frame_tags, frame_entities, p_oos, oos))
         return results
 
     def predict(self, text: str) -> Prediction:

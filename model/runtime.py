@@ -32,7 +32,8 @@ def supported(config: TaggerConfig) -> bool:
 
 def graph_inputs(config: TaggerConfig) -> list[str]:
     """The tagger graph's inputs, in order."""
-    return ["words"] + (["char_feats"] if config.n_chars else []) + (["shapes"] if config.n_shapes else [])
+    return (["words"] + (["char_feats"] if config.n_chars else []) + (["shapes"] if config.n_shapes else [])
+            + (["glove"] if config.glove_size else []) + (["gaz"] if config.gazetteer else []))
 
 
 def quantized(graph: bytes) -> bytes:
@@ -94,7 +95,7 @@ class OnnxTagger:
         return self._session("chars").run(None, {"chars": chars})[0]
 
     def __call__(self, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Unpadded batch: words (B, T), char_feats (B, T, F), shapes (B, T) -> tag log-probabilities
+        """Unpadded batch: words (B, T), char_feats (B, T, F), shapes, glove, gaz (B, T) -> tag log-probabilities
         (B, T, n_tags), intent probabilities (B, n_intents), frame log-probabilities (B, T, n_frame)."""
         outs = self._session("tagger").run(self.outputs, {k: feeds[k] for k in self.inputs})
         return dict(zip(self.outputs, outs))

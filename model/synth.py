@@ -117,9 +117,11 @@ def as_typed(text: str, rng: random.Random, shouting: bool = True) -> str:
     return text
 
 
-def generate(rng: random.Random, places: list[str], codes: list[str]) -> tuple[str, list[dict]]:
-    """One request: (text, spans) with spans ``{"slot", "start", "end"}`` as in SGD-travel."""
-    if rng.random() < NEGATIVE_SHARE:
+def generate(rng: random.Random, places: list[str], codes: list[str],
+             negatives: float = NEGATIVE_SHARE) -> tuple[str, list[dict]]:
+    """One request: (text, spans) with spans ``{"slot", "start", "end"}`` as in SGD-travel; a
+    ``negatives`` share of them is a request without a frame slot."""
+    if rng.random() < negatives:
         body = rng.choice(NEGATIVE).format(thing=rng.choice(THINGS), item=rng.choice(ITEMS))
         return as_typed(rng.choice(NEG_OPENERS) + body + rng.choice(["", ".", "?", "!"]), rng, shouting=False), []
     clauses: list[str] = []
@@ -170,11 +172,12 @@ def generate(rng: random.Random, places: list[str], codes: list[str]) -> tuple[s
     return as_typed(text + template[pos:], rng), spans
 
 
-def sample(n: int, places: list[str], codes: list[str], rng: random.Random) -> list[Example]:
+def sample(n: int, places: list[str], codes: list[str], rng: random.Random,
+           negatives: float = NEGATIVE_SHARE) -> list[Example]:
     """``n`` generated requests as frame-labelled examples (no fine tags, no intent), like SGD-travel turns."""
     out = []
     for _ in range(n):
-        text, spans = generate(rng, places, codes)
+        text, spans = generate(rng, places, codes, negatives)
         tokens = tokenize(text)
         out.append(Example(text, tokens, None, None, spans, spans_to_tags(tokens, spans)))
     return out

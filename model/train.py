@@ -31,22 +31,16 @@ from tqdm import tqdm
 
 from . import artifact as art_io
 from . import runtime, synth
-from .data import Example, read_atis, read_sgd, tags_to_spans
+from .data import (OUT_OF_SCOPE, Example, atis_dir, clearly_non_travel, dialogue_split, other_path, read_atis,
+                   read_other, read_sgd, sgd_path, tags_to_spans)
 from .export import export_graphs
+from .lexicon import Gazetteer, glove_vectors, lexicon_ids
 from .frame import FRAME_TAGS, frame_tags_from_fine
-from .metrics import evaluate, evaluate_frames, headline
+from .metrics import evaluate, evaluate_frames, headline, out_of_scope_scores
 from .network import CELLS, JointTagger, TaggerConfig
 from .predict import Predictor
 from .tokenizer import SHAPES, Token, tokenize
 from .vocab import UNK, Vocab, encode_batch
-
-
-def atis_dir(data: Path) -> Path:
-    return data / "atis" if (data / "atis" / "train").is_dir() else data
-
-
-def sgd_path(data: Path, split: str) -> Path:
-    return (data / "sgd-travel" if (data / "sgd-travel").is_dir() else data) / f"{split}.jsonl"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,6 +69,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="share of the SGD-travel turns without any span shown per epoch (redrawn each epoch)")
     p.add_argument("--synth", type=int, default=0, metavar="N",
                    help="add N generated typed requests (model.synth) to each epoch, redrawn each epoch")
+    p.add_argument("--synth-negatives", type=float, default=synth.NEGATIVE_SHARE,
+                   help="share of the generated requests that hold no frame slot")
+    p.add_argument("--other", type=int, default=0, metavar="N",
+                   help="add N sgd-other turns (not travel: no frame slot, intent out_of_scope) to each epoch")
+    p.add_argument("--other-dates", choices=("O", "skip"), default="O",
+                   help="the frame head on sgd-other dates and times: taught O, or left unsupervised")
+    p.add_argument("--glove", type=int, default=None, metavar="N",
+                   help="frozen GloVe 6B 50d vectors as an input: the training words GloVe has plus its N most "
+                        "frequent other words (model.lexicon; default: none)")
+    p.add_argument("--gazetteer", action="store_true",
+                   help="a 'part of a known place name' input (airportsdata's cities; model.lexicon)")
+    p.add_argument("--holdout", type=float, default=0.0,
+                   help="hold this share of the SGD train dialogues out of training and select the epoch on them "
+                        "(with ATIS dev) instead of SGD-travel dev, which then stays unseen until the end")
     p.add_argument("--lowercase-aug", type=float, default=0.3,
                    help="chance of showing a cased training sentence with its casing feature as all lowercase")
     p.add_argument("--epochs", type=int, default=40)
@@ -114,6 +122,16 @@ def epoch_examples(atis: list[Example], sgd: list[Example], atis_repeat: int, sg
     negatives = [e for e in sgd if not e.spans]
     kept = rng.sample(negatives, round(len(negatives) * sgd_negatives)) if sgd_negatives < 1 else negatives
     return atis * atis_repeat + [e for e in sgd if e.spans] + kept
+
+
+def in_scope_loss(scores: torch.Tensor, oos: int, mask: torch.Tensor) -> torch.Tensor:
+    """-log P(any intent but out_of_scope), averaged over the ``mask``ed rows: a travel turn without an
+    ATIS intent (SGD-travel, generated) says only that it is in scope, not which intent it has."""
+    # scores: (B, n_intents), mask: (B,) bool
+    keep = torch.ones(scores.size(-1), dtype=torch.bool, device=scores.device)
+    keep[oos] = False
+    nll = torch.logsumexp(scores, -1) - torch.logsumexp(scores[:, keep], -1)  # (B,)
+    return (nll * mask).sum() / mask.sum().clamp(min=1)
 
 
 def city_pool(sgd_train: list[Example]) -> list[list[Token]]:
@@ -219,12 +237,15 @@ def label_tensor(batch: list[Example], attr: str, index: dict[str, int], T: int)
     return gold
 
 
-def dev_scores(predictor: Predictor, atis_dev: list[Example], sgd_dev: list[Example] | None) -> dict:
+def dev_scores(predictor: Predictor, atis_dev: list[Example], sgd_dev: list[Example] | None,
+               other_dev: list[Example] | None = None) -> dict:
     dev = evaluate(predictor, atis_dev)
     dev["select"] = dev["slot_f1"]
     if sgd_dev is not None:
         dev["sgd"] = evaluate_frames(predictor, sgd_dev)
         dev["select"] = (dev["slot_f1"] + dev["sgd"]["micro"]["f1"]) / 2
+    if other_dev:
+        dev["other"] = out_of_scope_scores(predictor, other_dev)
     return dev
 
 
@@ -238,6 +259,13 @@ def train(args: argparse.Namespace) -> dict:
     atis_test = read_atis(root / "test") if (root / "test").is_dir() else None
     sgd_train = read_sgd(sgd_path(args.data, "train")) if args.sgd else []
     sgd_dev = read_sgd(sgd_path(args.data, "dev")) if args.sgd else None
+    other_train = read_other(other_path(args.data, "train"), args.other_dates == "skip") if args.other else []
+    other_dev = [e for e in read_other(other_path(args.data, "dev")) if clearly_non_travel(e)] if args.other else None
+    select_sgd, select_other = sgd_dev, other_dev  # what picks the epoch
+    if args.holdout:  # select on dialogues held out of train; dev stays unseen until the final report
+        sgd_train, select_sgd = dialogue_split(sgd_train, args.holdout)
+        other_train, held = dialogue_split(other_train, args.holdout)
+        select_other = [e for e in held if clearly_non_travel(e)]
     for e in atis_train:
         e.frame_tags = frame_tags_from_fine(e.tokens, e.tags)
     for e in sgd_train:  # SGD is tagged with frame labels only
@@ -250,10 +278,12 @@ def train(args: argparse.Namespace) -> dict:
     words = Vocab.build(e.words for e in train_ex)
     chars = Vocab.build((c for w in e.words for c in w) for e in train_ex) if args.char_filters else None
     tags = ["O"] + sorted({t for e in atis_train for t in e.tags} - {"O"})
-    intents = sorted({e.intent for e in atis_train})
+    intents = sorted({e.intent for e in atis_train}) + ([OUT_OF_SCOPE] if args.other else [])
     frame_tags = FRAME_TAGS if args.sgd else []
     tag_id, intent_id = {t: i for i, t in enumerate(tags)}, {t: i for i, t in enumerate(intents)}
     frame_id = {t: i for i, t in enumerate(frame_tags)}
+    glove, glove_rows = glove_vectors(args.glove, words.items[2:]) if args.glove is not None else (None, None)
+    gazetteer = Gazetteer.from_airports() if args.gazetteer else None
 
     config = TaggerConfig(
         vocab_size=len(words), n_tags=len(tags), n_intents=len(intents),
@@ -261,15 +291,21 @@ def train(args: argparse.Namespace) -> dict:
         bidirectional=not args.unidirectional, emb_dim=args.emb_dim, char_filters=args.char_filters or 64,
         hidden=args.hidden, dropout=args.dropout, n_frame_tags=len(frame_tags),
         n_shapes=0 if args.no_shape else len(SHAPES), context=args.context,
+        glove_size=len(glove) if glove else 0, gazetteer=gazetteer is not None,
     )
-    model = JointTagger(config).to(args.device)
+    model = JointTagger(config)
+    if glove_rows is not None:
+        model.glove_emb.weight.data.copy_(torch.from_numpy(glove_rows))
+    model = model.to(args.device)
     corpora = "atis-sgd" if args.sgd else "atis"
     name = args.name or f"{corpora}-{'' if args.unidirectional else 'bi'}{args.cell}"
-    artifact = art_io.Artifact(model, words, chars, tags, intents, frame_tags, name=name)
+    artifact = art_io.Artifact(model, words, chars, tags, intents, frame_tags, name=name, glove=glove,
+                               gazetteer=gazetteer)
     predictor = Predictor(artifact)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps_per_epoch = math.ceil((len(epoch_examples(atis_train, sgd_train, args.atis_repeat, args.sgd_negatives,
-                                                    random.Random(0))) + args.synth) / args.batch_size)
+                                                    random.Random(0))) + args.synth
+                                     + min(args.other, len(other_train))) / args.batch_size)
     sched = (torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs * steps_per_epoch, eta_min=0.05 * args.lr)
              if args.schedule == "cosine" else None)
     print(f"{name}: {model.num_parameters():,} parameters; {len(atis_train)} ATIS + {len(sgd_train)} SGD train; "
@@ -281,41 +317,48 @@ def train(args: argparse.Namespace) -> dict:
         model.train()
         epoch_ex = epoch_examples(atis_train, sgd_train, args.atis_repeat, args.sgd_negatives, rng)
         if places:
-            epoch_ex += synth.sample(args.synth, *places, rng)
+            epoch_ex += synth.sample(args.synth, *places, rng, negatives=args.synth_negatives)
+        if other_train:
+            epoch_ex += rng.sample(other_train, min(args.other, len(other_train)))
         t0, total, n_batches = time.perf_counter(), 0.0, math.ceil(len(epoch_ex) / args.batch_size)
         bar = tqdm(batches(epoch_ex, args.batch_size, True, rng), total=n_batches, desc=f"epoch {epoch}",
                    disable=args.quiet, leave=False)
         for batch in bar:
             if pool:
-                batch = [substitute_cities(e, pool, rng) if e.intent is not None and rng.random() < args.city_swap
+                batch = [substitute_cities(e, pool, rng) if e.tags is not None and rng.random() < args.city_swap
                          else e for e in batch]
             shapes = None
             if config.n_shapes:
                 shapes = [[t.shape for t in e.tokens] if rng.random() >= args.lowercase_aug
                           else [5 if t.shape == 5 else 1 for t in e.tokens] for e in batch]
             dropped = [drop_words(e.words, counts, args.word_dropout, rng) for e in batch]
-            enc = encode_batch([e.words for e in batch], words, chars, shapes)
+            enc = encode_batch([e.words for e in batch], words, chars, shapes,
+                               lexicon_ids([e.words for e in batch], glove, gazetteer))
             clean_words = enc["words"].clone()  # what the teacher sees: no word dropout
             for b, ws in enumerate(dropped):  # word dropout hides the word id; its characters stay visible
                 if ws:
                     enc["words"][b, : len(ws)] = torch.tensor(words.ids(ws))
             dev_ = args.device
+            lex = {k: enc[k].to(dev_) for k in ("glove", "gaz") if k in enc}
             out = model(enc["words"].to(dev_), enc["chars"].to(dev_) if chars else None, enc["lengths"].to(dev_),
-                        enc["shapes"].to(dev_) if shapes else None)
+                        enc["shapes"].to(dev_) if shapes else None, **lex)
             T = enc["words"].size(1)
             gold_int = torch.tensor([intent_id[e.intent] if e.intent is not None else -100 for e in batch])
             loss = (masked_ce(out["tags"], label_tensor(batch, "tags", tag_id, T).to(dev_))
                     + masked_ce(out["intent"], gold_int.to(dev_)))
+            if OUT_OF_SCOPE in intent_id:
+                travel = torch.tensor([e.intent is None for e in batch], device=dev_)
+                loss = loss + in_scope_loss(out["intent"], intent_id[OUT_OF_SCOPE], travel)
             if "frame" in out:
                 frame_gold = label_tensor(batch, "frame_tags", frame_id, T)
                 for b, e in enumerate(batch):
-                    if e.intent is not None and rng.random() >= args.atis_frame_prob:
+                    if e.tags is not None and rng.random() >= args.atis_frame_prob:
                         frame_gold[b] = -100  # this ATIS sentence skips the frame head this time
                 loss = loss + masked_ce(out["frame"], frame_gold.to(dev_))
             if teacher is not None:
                 with torch.no_grad():
                     t_out = teacher(clean_words.to(dev_), enc["chars"].to(dev_) if chars else None,
-                                    enc["lengths"].to(dev_), enc["shapes"].to(dev_) if shapes else None)
+                                    enc["lengths"].to(dev_), enc["shapes"].to(dev_) if shapes else None, **lex)
                 mask = (torch.arange(T)[None, :] < enc["lengths"][:, None]).to(dev_)  # (B, T)
                 loss = loss + args.distill * sum(soft_ce(out[k], t_out[k], None if k == "intent" else mask)
                                                  for k in out)
@@ -328,11 +371,14 @@ def train(args: argparse.Namespace) -> dict:
             total += loss.item()
             bar.set_postfix(loss=f"{loss.item():.3f}")
         model.eval()
-        dev = dev_scores(predictor, atis_dev, sgd_dev)
+        dev = dev_scores(predictor, atis_dev, select_sgd, select_other)
         seconds = time.perf_counter() - t0
         history.append({"epoch": epoch, "train_loss": total / n_batches, "dev": dev, "seconds": seconds})
         improved = dev["select"] > best
         sgd_note = f", SGD span F1 {dev['sgd']['micro']['f1']:.2f}" if "sgd" in dev else ""
+        if "other" in dev:
+            sgd_note += (f", non-travel with dep/dest {dev['other']['with_place']:.2f}% "
+                         f"any slot {dev['other']['with_slot']:.2f}%")
         print(f"epoch {epoch:2d}  loss {total / n_batches:.4f}  dev {headline(dev)}{sgd_note}  "
               f"({seconds:.0f}s){'  *' if improved else ''}", file=sys.stderr)
         if improved:
@@ -347,11 +393,16 @@ def train(args: argparse.Namespace) -> dict:
     model.load_state_dict(best_state)
     model.to("cpu").eval()
     metrics = {"dev": evaluate(predictor, atis_dev)}
-    if atis_test is not None:
+    # with --holdout, the held-out test and dev sets are left to model.evaluate: reported once, for the shipped model
+    if atis_test is not None and not args.holdout:
         metrics["test"] = evaluate(predictor, atis_test)
-    if sgd_dev is not None:
+    if sgd_dev is not None and not args.holdout:
         metrics["sgd_dev"] = evaluate_frames(predictor, sgd_dev)
+    if other_dev and not args.holdout:
+        metrics["other_dev"] = out_of_scope_scores(predictor, other_dev)
     best_epoch = max(history, key=lambda h: h["dev"]["select"])["epoch"]
+    if args.holdout:
+        metrics["holdout"] = {k: v for k, v in history[best_epoch - 1]["dev"].items() if k in ("sgd", "other", "select")}
     metrics["training"] = {"best_epoch": best_epoch, "epochs_run": len(history),
                            "seconds_per_epoch": sum(h["seconds"] for h in history) / len(history),
                            "parameters": model.num_parameters(),
@@ -364,8 +415,19 @@ def train(args: argparse.Namespace) -> dict:
     if args.sgd:
         trained_on["sgd_travel"] = (f"Schema-Guided Dialogue travel user turns, train split ({len(sgd_train):,}); "
                                     "Rastogi et al. 2020, Google, CC BY-SA 4.0")
+    if args.other:
+        trained_on["sgd_other"] = (f"Schema-Guided Dialogue user turns of other services, train split sample "
+                                   f"({len(other_train):,}; {args.other:,} redrawn each epoch) as out_of_scope; "
+                                   "Rastogi et al. 2020, Google, CC BY-SA 4.0")
+    if args.synth:
+        trained_on["generated"] = f"{args.synth:,} generated typed requests per epoch (model.synth)"
+    selection = "ATIS dev slot F1" + (" averaged with SGD-travel frame span F1" if args.sgd else "")
+    if args.holdout:
+        selection += f" on {args.holdout:.0%} of the SGD-travel train dialogues held out of training (not dev)"
+    elif args.sgd:
+        selection += " on SGD-travel dev"
     artifact.meta = {"trained_on": trained_on,
-                     "selection": "dev: ATIS slot F1" + (" averaged with SGD-travel frame span F1" if args.sgd else ""),
+                     "selection": selection,
                      "hyperparameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
                                          if k not in ("data", "out", "quiet")}}
     with tempfile.TemporaryDirectory() as tmp:
@@ -380,6 +442,12 @@ def train(args: argparse.Namespace) -> dict:
                for s in ("dev", "test") if s in metrics}
     if "sgd_dev" in metrics:
         summary["sgd_dev"] = {k: metrics["sgd_dev"][k]["f1"] for k in ("departure", "destination", "time", "micro")}
+    if "holdout" in metrics:
+        summary["holdout"] = {k: metrics["holdout"]["sgd"][k]["f1"] for k in ("departure", "destination", "time", "micro")}
+        if "other" in metrics["holdout"]:
+            summary["holdout"] |= {"other_" + k: v for k, v in metrics["holdout"]["other"].items()}
+    if "other_dev" in metrics:
+        summary["other_dev"] = metrics["other_dev"]
     print(json.dumps({"out": str(args.out), "version": artifact.version, **summary}))
     return metrics
 

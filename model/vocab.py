@@ -51,8 +51,9 @@ def char_ids(words: list[str], chars: Vocab, C: int) -> np.ndarray:
 
 
 def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
-                 shapes: list[list[int]] | None = None) -> dict:
-    """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), shape ids (B, T), lengths (B,).
+                 shapes: list[list[int]] | None = None, lexicon: dict | None = None) -> dict:
+    """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), shape ids (B, T), lengths (B,),
+    and the ``lexicon`` id arrays (:func:`model.lexicon.lexicon_ids`: glove, gaz) when given.
 
     Built in numpy (one array per input, not one tensor per word) and handed to torch without a copy.
     """
@@ -75,4 +76,4 @@ def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
     lengths = np.array([max(1, len(s)) for s in sentences], dtype=np.int64)
     as_tensor = lambda a: torch.from_numpy(a) if a is not None else None  # noqa: E731
     return {"words": as_tensor(word_ids), "chars": as_tensor(char_arr), "shapes": as_tensor(shape_ids),
-            "lengths": as_tensor(lengths)}
+            "lengths": as_tensor(lengths)} | {k: as_tensor(v) for k, v in (lexicon or {}).items()}

@@ -45,7 +45,9 @@ def test_leave_means_departure(http, live_url):
     assert slot_text(body, "time") == "November 2nd"
     assert body["slots"]["destination"] is None
     assert body["intent"]["name"] == "flight"
-    assert list(body) == ["text", "intent", "slots", "return_time", "missing", "entities", "model"]
+    assert list(body) == ["text", "in_scope", "out_of_scope", "language", "intent", "slots", "return_time", "missing",
+                          "entities", "model"]
+    assert body["in_scope"] is True and body["out_of_scope"] is None and body["language"]["code"] == "en"
     assert list(body["slots"]) == ["departure", "destination", "time"]
     assert len(body["model"]["version"]) == 8
 

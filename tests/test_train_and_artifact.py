@@ -224,3 +224,45 @@ def test_distillation_from_a_teacher_artifact(trained, tmp_path):
     with pytest.raises(SystemExit, match="differ"):  # a teacher with other labels is refused
         train_cli.train(train_cli.parse_args(args + ["--out", str(tmp_path / "x"), "--teacher",
                                                      str(art_io.default_dir())]))
+
+
+@pytest.fixture(scope="module")
+def scoped(tmp_path_factory):
+    """A tiny model with every input and head of the shipped recipe: out-of-scope intent from sgd-other,
+    GloVe vectors, gazetteer, epochs chosen on held-out dialogues."""
+    out = tmp_path_factory.mktemp("art") / "scoped"
+    metrics = train_cli.train(train_cli.parse_args([
+        "--data", str(FIXTURES / "data"), "--out", str(out), "--epochs", "1", "--hidden", "16", "--emb-dim", "8",
+        "--char-filters", "8", "--batch-size", "4", "--quiet", "--sgd", "--synth", "4", "--other", "4",
+        "--other-dates", "skip", "--holdout", "0.5", "--glove", "50", "--gazetteer"]))
+    return out, metrics
+
+
+def test_scoped_training_stores_its_lexicon_and_out_of_scope_intent(scoped):
+    out, metrics = scoped
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["intents"][-1] == "out_of_scope"
+    assert cfg["model"]["glove_size"] == len(cfg["glove_words"]) >= 52  # 50 frequent words + the training words GloVe has
+    assert "boston" in cfg["gazetteer"] and cfg["model"]["gazetteer"] is True
+    assert "holdout" in metrics and "test" not in metrics and "sgd_dev" not in metrics  # left to model.evaluate
+    assert "sgd_other" in cfg["meta"]["trained_on"] and "held out" in cfg["meta"]["selection"]
+
+
+def test_scoped_model_serves_the_same_from_onnx_without_torch(scoped):
+    out, _ = scoped
+    ref, served = Predictor.from_dir(out, "torch"), Predictor.from_dir(out, "onnx")
+    assert served.artifact.model is None and served.artifact.glove is not None
+    for text in ("fly from New York to Boston tomorrow", "my luggage and a stroller", "What's the weather?"):
+        a, b = ref.predict(text), served.predict(text)
+        assert a.tags == b.tags and a.frame_tags == b.frame_tags and a.intent == b.intent
+        assert a.out_of_scope_probability == pytest.approx(b.out_of_scope_probability, abs=1e-4)
+
+
+def test_out_of_scope_threshold_decides_the_intent_and_empties_the_frame(scoped):
+    out, _ = scoped
+    always = Predictor.from_dir(out, "onnx", scope_threshold=1e-9).predict("fly from Boston to Denver")
+    assert always.out_of_scope and always.intent == "out_of_scope" and always.served_entities() == []
+    never = Predictor.from_dir(out, "onnx", scope_threshold=1.0)
+    pred = never.predict("fly from Boston to Denver")
+    assert pred.out_of_scope_probability < 1.0 and not pred.out_of_scope
+    assert pred.intent != "out_of_scope" and pred.served_entities() == pred.slot_entities
