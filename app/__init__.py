@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from model.artifact import default_dir
-from model.predict import BACKENDS, SCOPE_THRESHOLD, Predictor
+from model.predict import BACKENDS, Predictor
 
 from . import api, health, observability, openapi, rasa, security
 from .errors import register_error_handlers
@@ -25,7 +25,7 @@ class StartupError(RuntimeError):
     """The service cannot start as configured (the message says why)."""
 
 
-def _threshold(name: str, default: float) -> float:
+def _threshold(name: str, default: float | None) -> float | None:
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -63,7 +63,7 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
             raise StartupError("SLOT_BACKEND=torch needs PyTorch, which the service's requirements leave out: "
                                "install requirements-dev.txt, or serve with onnx / onnx-int8")
         predictor = Predictor.from_dir(model_dir or default_dir(), backend=backend,
-                                       scope_threshold=_threshold("SLOT_SCOPE_THRESHOLD", SCOPE_THRESHOLD))
+                                       scope_threshold=_threshold("SLOT_SCOPE_THRESHOLD", None))
     app.extensions["predictor"] = predictor
     language = LanguageDetector(set(predictor.artifact.words.items),
                                 _threshold("SLOT_LANGUAGE_THRESHOLD", LANGUAGE_THRESHOLD))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from .language import LANGUAGE_CODES
+
 bp = Blueprint("health", __name__)
 
 
@@ -31,5 +33,10 @@ def version():
     if "sgd_dev" in art.metrics:
         metrics["sgd_travel_dev_span_f1"] = {k: art.metrics["sgd_dev"][k]["f1"]
                                              for k in ("departure", "destination", "time", "micro")}
+    if "other_dev" in art.metrics:  # percent of clearly non-travel turns answered with a slot / out of scope
+        metrics["sgd_other_dev_non_travel"] = art.metrics["other_dev"]
+    predictor = current_app.extensions["predictor"]
     return jsonify(name=art.name, version=art.version,
-                   trained_on={k: str(v) for k, v in art.meta.get("trained_on", {}).items()}, metrics=metrics)
+                   trained_on={k: str(v) for k, v in art.meta.get("trained_on", {}).items()}, metrics=metrics,
+                   out_of_scope_threshold=predictor.scope_threshold if predictor.has_scope else None,
+                   languages=list(LANGUAGE_CODES))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LANGUAGES = ("ENGLISH", "CHINESE", "SPANISH", "FRENCH", "GERMAN", "JAPANESE", "PORTUGUESE", "ITALIAN", "KOREAN")
+LANGUAGE_CODES = ("en", "zh", "es", "fr", "de", "ja", "pt", "it", "ko")  # ISO 639-1, in LANGUAGES' order
 THRESHOLD = 0.7
 ENGLISH = "en"
 

@@ -181,6 +181,11 @@ class VersionInfo(BaseModel):
     version: str
     trained_on: dict[str, str]
     metrics: dict
+    out_of_scope_threshold: float | None = Field(
+        description="P(out_of_scope) at or over which a turn is answered out of scope; null for a model "
+                    "without an out_of_scope intent.")
+    languages: list[str] = Field(description="The languages the detector tells apart (ISO 639-1); the model "
+                                             "reads English only.")
 
 
 class Problem(BaseModel):

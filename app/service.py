@@ -62,12 +62,17 @@ class Parser:
 
     def result(self, pred: Prediction, reference: datetime, expected_slot: str | None = None) -> dict:
         """The ``/parse`` answer. A turn in another language, or judged not a travel request, answers
-        ``in_scope: false`` with the reason, intent ``out_of_scope`` and an empty frame."""
+        ``in_scope: false`` with the reason, intent ``out_of_scope`` and an empty frame.
+
+        With ``expected_slot`` the bot says it just asked a travel question, so the turn is an answer
+        within a travel dialogue: a short reply ("Next Monday.", "NYC.") is not judged out of scope
+        (alone it reads like any other service's date or place).
+        """
         text = pred.text
         language = self.language_of(pred)
         if not language.english:
             scope = {"reason": "language", "confidence": language.confidence}
-        elif pred.out_of_scope:
+        elif pred.out_of_scope and not expected_slot:
             scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
         else:
             scope = None
@@ -81,7 +86,10 @@ class Parser:
                  "confidence": round(e.confidence, 4)}
                 for e in pred.entities
             ]
-            intent = {"name": intent_name(pred.intent), "confidence": round(pred.intent_confidence, 4)}
+            name, conf = pred.intent, pred.intent_confidence
+            if name == OUT_OF_SCOPE:  # judged out of scope, answered in scope (expected_slot): the best travel intent
+                name, conf = next((r for r in pred.intent_ranking if r[0] != OUT_OF_SCOPE), (name, conf))
+            intent = {"name": intent_name(name), "confidence": round(conf, 4)}
         else:
             frame, entities = dict.fromkeys(ALL_FRAME_LABELS), []
             intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}

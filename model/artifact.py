@@ -58,6 +58,7 @@ class Artifact:
     _config: TaggerConfig | None = None
     glove: Vocab | None = None  # words with a pretrained vector (model.lexicon), when configured
     gazetteer: Gazetteer | None = None  # place names (model.lexicon), when configured
+    crf: dict = field(default_factory=dict)  # "tag_crf.transitions" etc. as numpy arrays, for a CRF output layer
 
     @property
     def config(self) -> TaggerConfig:
@@ -205,7 +206,8 @@ def load(art_dir: str | Path, network: bool = True) -> Artifact:
     graphs = _read_graphs(art_dir, cfg, digest)
     if not network and graphs:
         return Artifact(None, words, chars, tags, intents, frame_tags, cfg.get("name", art_dir.name),
-                        digest[:8], cfg.get("meta", {}), metrics, graphs, config, glove=glove, gazetteer=gazetteer)
+                        digest[:8], cfg.get("meta", {}), metrics, graphs, config, glove=glove, gazetteer=gazetteer,
+                        crf=_crf_tensors(w_path, config))
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -227,8 +229,25 @@ def load(art_dir: str | Path, network: bool = True) -> Artifact:
                                 f"the configuration needs {tuple(v.shape)}")
     model.load_state_dict(state)
     model.eval()
+    crf = {k: v.numpy() for k, v in state.items() if k.split(".")[0] in CRF_MODULES}
     return Artifact(model, words, chars, tags, intents, frame_tags, cfg.get("name", art_dir.name),
-                    digest[:8], cfg.get("meta", {}), metrics, glove=glove, gazetteer=gazetteer)
+                    digest[:8], cfg.get("meta", {}), metrics, glove=glove, gazetteer=gazetteer, crf=crf)
+
+
+CRF_MODULES = ("tag_crf", "frame_crf")
+
+
+def _crf_tensors(w_path: Path, config: TaggerConfig) -> dict:
+    """The CRF layers' scores from the weights, read with numpy (serving: no PyTorch)."""
+    if not config.crf:
+        return {}
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(str(w_path), framework="numpy") as f:
+            return {k: f.get_tensor(k) for k in f.keys() if k.split(".")[0] in CRF_MODULES}
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise ArtifactError(f"corrupt weights in {w_path}: {exc}") from exc
 
 
 def default_dir() -> Path:

@@ -29,6 +29,7 @@ class TaggerConfig:
     glove_dim: int = 50
     gazetteer: bool = False  # a "part of a known place name" input (model.lexicon.Gazetteer)
     gaz_dim: int = 4
+    crf: bool = False  # learned transition scores on the tag and frame heads (a CRF layer), decoded by Viterbi
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:

@@ -27,17 +27,17 @@ def _show(text: str, spans: list[tuple[str, int, int]]) -> str:
     return ", ".join(f"{lab}={text[s:e]!r}" for lab, s, e in spans) or "-"
 
 
-def crf_peer(sgd_train, sgd_dev, other_dev) -> dict:
-    """The CRF trained on SGD-travel train frame tags (features from the words as typed): exact spans
-    on SGD-travel dev; shares on sgd-other."""
+def crf_peer(sgd_train, sgd_dev, other_dev, surface: bool) -> dict:
+    """The CRF trained on SGD-travel train frame tags (``surface``: features from the words as typed,
+    else from the normalised tokens): exact spans on SGD-travel dev; shares on sgd-other."""
     from .crf_baseline import CRFTagger, surface_words
 
     for e in sgd_train:
         e.frame_tags = e.tags
-    crf = CRFTagger().fit(sgd_train, attr="frame_tags", surface=True)
+    crf = CRFTagger().fit(sgd_train, attr="frame_tags", surface=surface)
 
     def spans(e):
-        tags = crf.predict(surface_words(e.text, e.tokens))[0]
+        tags = crf.predict(surface_words(e.text, e.tokens) if surface else e.words)[0]
         return [(s["slot"], s["start"], s["end"]) for s in tags_to_spans(e.tokens, tags)]
 
     out = {}
@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> dict:
         results["other_dev"] = out_of_scope_scores(predictor, other_dev)
     train_path = sgd_path(args.data, "train")
     if (sgd_dev or other_dev) and not args.no_crf and train_path.is_file():
-        results["crf"] = crf_peer(read_sgd(train_path), sgd_dev, other_dev)
+        train = read_sgd(train_path)
+        results["crf_typed"] = crf_peer(train, sgd_dev, other_dev, surface=True)
+        results["crf_normalised"] = crf_peer(train, sgd_dev, other_dev, surface=False)
     if args.json:
         print(json.dumps(results, indent=2))
         return results
@@ -98,27 +100,31 @@ def main(argv: list[str] | None = None) -> dict:
         if args.per_slot:
             for slot, f1 in m["per_slot_f1"].items():
                 print(f"    {slot:<34}{f1:>7.2f}")
-    crf = results.get("crf", {})
+    peers = {k: results[k] for k in ("crf_typed", "crf_normalised") if k in results}
     if "sgd_dev" in results:
-        m, c = results["sgd_dev"], crf.get("sgd_dev")
+        m = results["sgd_dev"]
         print(f"\nSGD-travel dev ({m['n']} turns): frame spans as annotated (a date and a time are two spans);"
               "\nserved F1: date and time merged into one span on both sides, as /parse serves them;"
-              "\nCRF: the linear-chain CRF peer trained in this run on SGD-travel train (exact spans)")
+              "\nCRF typed / normalised: the linear-chain CRF peer trained in this run on SGD-travel train, features"
+              "\nfrom the words as typed / as normalised (exact F1); lead: over the better of the two")
         print(f"{'slot':<14}{'gold':>6}{'P':>8}{'R':>8}{'exact F1':>10}{'overlap F1':>12}{'served F1':>11}"
-              f"{'CRF F1':>9}{'lead':>7}")
+              + (f"{'CRF typed':>11}{'CRF norm.':>11}{'lead':>7}" if peers else ""))
         for slot in ("departure", "destination", "time", "micro", "return_time"):
             r = m[slot]
             served = f"{m['served'][slot]['f1']:>11.2f}" if slot in m["served"] else f"{'':>11}"
-            peer = f"{c[slot]['f1']:>9.2f}{r['f1'] - c[slot]['f1']:>+7.2f}" if c and slot in c else ""
+            f1s = [p["sgd_dev"][slot]["f1"] for p in peers.values() if slot in p.get("sgd_dev", {})]
+            peer = "".join(f"{f:>11.2f}" for f in f1s) + f"{r['f1'] - max(f1s):>+7.2f}" if f1s else ""
             print(f"{slot:<14}{r.get('gold', ''):>6}{r['precision']:>8.2f}{r['recall']:>8.2f}{r['f1']:>10.2f}"
                   f"{r['overlap_f1']:>12.2f}{served}{peer}")
     if "other_dev" in results:
-        m, c = results["other_dev"], crf.get("other_dev")
+        m = results["other_dev"]
         print(f"\nsgd-other dev, clearly non-travel turns ({m['n']}): share answered with")
-        print(f"{'':<14}{'dep/dest':>10}{'any slot':>10}{'out of scope':>14}")
-        print(f"{'model':<14}{m['with_place']:>9.2f}%{m['with_slot']:>9.2f}%{m['out_of_scope']:>13.2f}%")
-        if c:
-            print(f"{'CRF peer':<14}{c['with_place']:>9.2f}%{c['with_slot']:>9.2f}%{'-':>14}")
+        print(f"{'':<16}{'dep/dest':>10}{'any slot':>10}{'out of scope':>14}")
+        print(f"{'model':<16}{m['with_place']:>9.2f}%{m['with_slot']:>9.2f}%{m['out_of_scope']:>13.2f}%")
+        for name, p in peers.items():
+            if "other_dev" in p:
+                c = p["other_dev"]
+                print(f"{name.replace('_', ' '):<16}{c['with_place']:>9.2f}%{c['with_slot']:>9.2f}%{'-':>14}")
     return results
 
 

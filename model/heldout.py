@@ -51,8 +51,9 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
     return {"precision": round(p, 1), "recall": round(r, 1), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 1)}
 
 
-def crf_served(texts: list[str], data: Path) -> list[dict]:
-    """The CRF peer's frame on ``texts``: trained on SGD-travel train, spans merged as /parse serves them."""
+def crf_served(texts: list[str], data: Path, surface: bool = True) -> list[dict]:
+    """The CRF peer's frame on ``texts``: trained on SGD-travel train (features from the words as typed,
+    or normalised), spans merged as /parse serves them."""
     from .crf_baseline import CRFTagger, surface_words
     from .data import read_sgd, sgd_path, tags_to_spans
     from .frame import build_frame
@@ -62,11 +63,11 @@ def crf_served(texts: list[str], data: Path) -> list[dict]:
     train = read_sgd(sgd_path(data, "train"))
     for e in train:
         e.frame_tags = e.tags
-    crf = CRFTagger().fit(train, attr="frame_tags", surface=True)
+    crf = CRFTagger().fit(train, attr="frame_tags", surface=surface)
     out = []
     for text in texts:
         tokens = tokenize(text)
-        tags, _ = crf.predict(surface_words(text, tokens))
+        tags, _ = crf.predict(surface_words(text, tokens) if surface else [t.text for t in tokens])
         pieces = [Entity(s["slot"], s["start"], s["end"], 1.0, s["first"], s["last"]) for s in tags_to_spans(tokens, tags)]
         frame = build_frame(text, tokens, pieces)
         out.append({s: (frame[s]["text"] if frame[s] else None) for s in SLOTS})
@@ -91,7 +92,8 @@ def run(model_dir: Path, data: Path | None = None, backend: str = "onnx") -> dic
               "misses": [{"text": r["text"], "expected": {s: r[s] for s in SLOTS}, "served": s}
                          for r, s in zip(travel, served) if any(r[k] != s[k] for k in SLOTS)]}
     if data is not None:
-        result["travel"]["crf"] = slot_f1(travel, crf_served([r["text"] for r in travel], data))
+        for surface, name in ((True, "crf_typed"), (False, "crf_normalised")):
+            result["travel"][name] = slot_f1(travel, crf_served([r["text"] for r in travel], data, surface))
     answers = [parse(r["text"]) for r in other]
     n = len(other)
     result["other"] = {
@@ -123,13 +125,17 @@ def main(argv: list[str] | None = None) -> dict:
     t = r["travel"]
     print(f"held-out typed travel requests ({t['n']}, through POST /parse; {t['out_of_scope']} judged out of scope): "
           "exact-span F1")
-    print(f"{'slot':<13}{'model P/R/F1':>20}" + (f"{'CRF P/R/F1':>20}{'lead':>7}" if "crf" in t else ""))
+    peers = [k for k in ("crf_typed", "crf_normalised") if k in t]
+    print(f"{'slot':<13}{'model P/R/F1':>20}" + "".join(f"{k.replace('_', ' ') + ' P/R/F1':>24}" for k in peers)
+          + (f"{'lead':>7}" if peers else ""))
     for slot in SLOTS + ("micro",):
         m = t["model"][slot]
         line = f"{slot:<13}{m['precision']:>8}{m['recall']:>6}{m['f1']:>6}"
-        if "crf" in t:
-            c = t["crf"][slot]
-            line += f"{c['precision']:>8}{c['recall']:>6}{c['f1']:>6}{m['f1'] - c['f1']:>+7.1f}"
+        for k in peers:
+            c = t[k][slot]
+            line += f"{c['precision']:>12}{c['recall']:>6}{c['f1']:>6}"
+        if peers:
+            line += f"{m['f1'] - max(t[k][slot]['f1'] for k in peers):>+7.1f}"
         print(line)
     o = r["other"]
     print(f"held-out non-travel turns ({o['n']}): dep/dest {o['with_place']}%, any slot {o['with_slot']}%, "

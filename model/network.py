@@ -134,6 +134,43 @@ class JordanEncoder(nn.Module):
         return x, scores
 
 
+# --------------------------------------------------------------------------- CRF output layer
+
+
+class CRF(nn.Module):
+    """A linear-chain CRF over one head's per-token scores: learned transition, start and end scores.
+
+    Trained by the negative log-likelihood of the gold path; a token without a gold label (-100)
+    may take any tag (the numerator sums over those paths: partial labels). Serving decodes with
+    Viterbi over the same scores (:func:`model.predict.viterbi`), BIO constraints added.
+    """
+
+    def __init__(self, n_tags: int):
+        super().__init__()
+        self.transitions = nn.Parameter(torch.zeros(n_tags, n_tags))  # [from, to]
+        self.start = nn.Parameter(torch.zeros(n_tags))
+        self.end = nn.Parameter(torch.zeros(n_tags))
+
+    def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        # emissions: (B, T, n), mask: (B, T) bool, true on real tokens -> (B,) log sum over paths
+        alpha = self.start + emissions[:, 0]  # (B, n)
+        for t in range(1, emissions.size(1)):
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + self.transitions, dim=1) + emissions[:, t]  # (B, n)
+            alpha = torch.where(mask[:, t, None], nxt, alpha)
+        return torch.logsumexp(alpha + self.end, dim=-1)
+
+    def nll(self, emissions: torch.Tensor, gold: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Negative log-likelihood of the batch per gold-labelled token (the scale of a token-level
+        cross-entropy); 0 when no token has a gold label."""
+        # emissions: (B, T, n), gold: (B, T) ids or -100, lengths: (B,)
+        mask = torch.arange(emissions.size(1), device=emissions.device)[None, :] < lengths[:, None]  # (B, T)
+        known = (gold != -100) & mask  # (B, T)
+        allowed = F.one_hot(gold.clamp(min=0), emissions.size(-1)).bool() | ~known.unsqueeze(-1)  # (B, T, n)
+        constrained = emissions.masked_fill(~allowed, -1e4)
+        nll = self.log_partition(emissions, mask) - self.log_partition(constrained, mask)  # (B,)
+        return (nll * known.any(1)).sum() / known.sum().clamp(min=1)
+
+
 # --------------------------------------------------------------------------- model
 
 
@@ -197,6 +234,8 @@ class JointTagger(nn.Module):
         feat = dirs * c.hidden
         self.intent_head = nn.Linear(2 * feat, c.n_intents)
         self.frame_head = nn.Linear(feat, c.n_frame_tags) if c.n_frame_tags else None
+        self.tag_crf = CRF(c.n_tags) if c.crf else None
+        self.frame_crf = CRF(c.n_frame_tags) if c.crf and c.n_frame_tags else None
 
     def forward(self, words: torch.Tensor, chars: torch.Tensor | None, lengths: torch.Tensor | None,
                 shapes: torch.Tensor | None = None, glove: torch.Tensor | None = None,

@@ -19,7 +19,7 @@ from .tokenizer import Token, tokenize
 from .vocab import MAX_WORD_CHARS, char_ids, encode_batch
 
 CHAR_CACHE_SIZE = 20_000  # words whose character features a predictor keeps
-SCOPE_THRESHOLD = 0.5  # a turn is out of scope when P(out_of_scope) reaches this
+SCOPE_THRESHOLD = 0.5  # a turn is out of scope when P(out_of_scope) reaches this (unless the artifact chose one)
 
 
 @dataclass
@@ -72,11 +72,11 @@ def start_allowed(tags: list[str]) -> np.ndarray:
     return np.array([not t.startswith("I-") for t in tags])
 
 
-def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[int]:
-    """Best tag path under hard BIO constraints.
+def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> list[int]:
+    """Best tag path under hard BIO constraints (and a CRF layer's learned scores, when added in).
 
     logp: (T, n) log-probabilities; trans: (n, n) 0 where allowed, -inf-like where not;
-    start: (n,) 0 where a tag may open a sentence, -inf-like where not.
+    start: (n,) 0 where a tag may open a sentence, -inf-like where not; end: (n,) scores of ending on a tag.
     """
     score = logp[0] + start  # (n,)
     back = []
@@ -85,6 +85,8 @@ def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[int]
         idx = total.argmax(0)  # (n,)
         score = total[idx, np.arange(total.shape[1])] + logp[t]
         back.append(idx)
+    if end is not None:
+        score = score + end
     best = [int(score.argmax())]
     for idx in reversed(back):
         best.append(int(idx[best[-1]]))
@@ -94,22 +96,28 @@ def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[int]
 _NEG = -1e9
 
 
-def best_path(logp: np.ndarray, trans: np.ndarray, start: np.ndarray) -> list[int]:
+def best_path(logp: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> list[int]:
     """:func:`viterbi`'s answer, skipping the search when the per-token argmax already obeys BIO.
 
-    With hard constraints only (no learned transition scores) the best valid
+    With hard constraints only (no learned transition scores: ``end`` None) the best valid
     path is the argmax path whenever that path is valid.
     """
+    if end is not None:
+        return viterbi(logp, trans, start, end)
     path = logp.argmax(1)
     if start[path[0]] == 0 and not trans[path[:-1], path[1:]].any():
         return path.tolist()
     return viterbi(logp, trans, start)
 
 
-def bio_penalties(tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Transition (n, n) and start (n,) penalties for :func:`viterbi`: 0 where BIO allows, large negative not."""
+def bio_penalties(tags: list[str], crf: dict | None = None, prefix: str = "") -> tuple:
+    """Transition (n, n) and start (n,) penalties for :func:`viterbi`: 0 where BIO allows, large negative
+    not; plus a CRF layer's learned transition, start and end scores (``crf[prefix + ".transitions"]``, ...)
+    when the model has one (then also the end scores: ``(trans, start, end)``)."""
     trans = np.where(allowed_transitions(tags), 0.0, _NEG).astype(np.float32)
     start = np.where(start_allowed(tags), 0.0, _NEG).astype(np.float32)
+    if crf and f"{prefix}.transitions" in crf:
+        return (trans + crf[f"{prefix}.transitions"], start + crf[f"{prefix}.start"], crf[f"{prefix}.end"])
     return trans, start
 
 
@@ -125,9 +133,13 @@ class Predictor:
     runs them quantized to int8.
     """
 
-    def __init__(self, artifact: Artifact, backend: str = "torch", scope_threshold: float = SCOPE_THRESHOLD):
+    def __init__(self, artifact: Artifact, backend: str = "torch", scope_threshold: float | None = None):
+        """``scope_threshold``: P(out_of_scope) at or over which a turn is out of scope; default: the one
+        training chose on held-out dialogues (``meta["scope_threshold"]``), else :data:`SCOPE_THRESHOLD`."""
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        if scope_threshold is None:
+            scope_threshold = float(artifact.meta.get("scope_threshold", SCOPE_THRESHOLD))
         if not 0 < scope_threshold <= 1:
             raise ValueError(f"scope_threshold must be in (0, 1], got {scope_threshold!r}")
         self.scope_threshold = scope_threshold
@@ -135,8 +147,7 @@ class Predictor:
         self.artifact = artifact
         self.config = artifact.config
         self.model = artifact.model.eval() if artifact.model is not None else None
-        self._fine = bio_penalties(artifact.tags)  # built once, used by every decode
-        self._frame = bio_penalties(artifact.frame_tags) if artifact.frame_tags else None
+        self._set_penalties(artifact.crf)
         self._onnx = None
         if backend != "torch" and runtime.supported(self.config):
             if self.model is not None:  # exported from the weights in hand: exact by construction
@@ -154,10 +165,21 @@ class Predictor:
         # no warm-up here: an ONNX Runtime session built before gunicorn forks would be inherited by
         # the workers, and tearing it down there can hang their exit; post_fork warms each worker up
 
+    def _set_penalties(self, crf: dict) -> None:
+        """Decoding scores, built once (with a CRF layer: its learned scores added in)."""
+        art = self.artifact
+        self._fine = bio_penalties(art.tags, crf, "tag_crf")
+        self._frame = bio_penalties(art.frame_tags, crf, "frame_crf") if art.frame_tags else None
+
     @classmethod
-    def from_dir(cls, path: str | Path, backend: str = "torch", scope_threshold: float = SCOPE_THRESHOLD) -> "Predictor":
+    def from_dir(cls, path: str | Path, backend: str = "torch", scope_threshold: float | None = None) -> "Predictor":
         """ONNX backends load the artifact's graphs and never import PyTorch (unless it has no graphs)."""
         return cls(load(path, network=backend == "torch"), backend, scope_threshold)
+
+    @property
+    def has_scope(self) -> bool:
+        """Whether the model has an out_of_scope intent (and so judges turns out of scope)."""
+        return self._oos is not None
 
     @property
     def name(self) -> str:
@@ -250,6 +272,10 @@ class Predictor:
 
     def predict_batch(self, texts: list[str]) -> list[Prediction]:
         art = self.artifact
+        if self.model is not None and self.config.crf and self.model.training is False and not art.crf:
+            # a network being trained: its CRF scores change between calls, so read them each time
+            self._set_penalties({k: v.detach().float().cpu().numpy() for k, v in self.model.state_dict().items()
+                                 if k.split(".")[0] in ("tag_crf", "frame_crf")})
         token_lists = [tokenize(t) for t in texts]
         results = []
         for text, tokens, out in zip(texts, token_lists, self._scores(token_lists)):

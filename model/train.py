@@ -80,6 +80,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "frequent other words (model.lexicon; default: none)")
     p.add_argument("--gazetteer", action="store_true",
                    help="a 'part of a known place name' input (airportsdata's cities; model.lexicon)")
+    p.add_argument("--crf", action="store_true", help="a CRF output layer (learned transitions) on the tag heads")
     p.add_argument("--holdout", type=float, default=0.0,
                    help="hold this share of the SGD train dialogues out of training and select the epoch on them "
                         "(with ATIS dev) instead of SGD-travel dev, which then stays unseen until the end")
@@ -227,6 +228,27 @@ def masked_ce(scores: torch.Tensor, gold: torch.Tensor) -> torch.Tensor:
     return nn.functional.cross_entropy(scores, gold, ignore_index=-100, reduction="sum") / n
 
 
+SCOPE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+SCOPE_TARGET = {"with_place": 1.0, "with_slot": 2.5}  # percent of held-out non-travel turns, under the bars (2, 5)
+
+
+def choose_scope_threshold(predictor: Predictor, travel: list[Example], other: list[Example]) -> tuple[float, list]:
+    """The out-of-scope threshold, chosen on held-out train dialogues: the one with the best travel span F1
+    among those that keep non-travel turns under :data:`SCOPE_TARGET` (the lowest threshold if none does)."""
+    rows = []
+    for t in SCOPE_THRESHOLDS:
+        predictor.scope_threshold = t
+        rows.append({"threshold": t, "travel_f1": evaluate_frames(predictor, travel)["micro"]["f1"],
+                     **out_of_scope_scores(predictor, other)})
+    ok = [r for r in rows if all(r[k] <= v for k, v in SCOPE_TARGET.items())] or rows[:1]
+    return max(ok, key=lambda r: (r["travel_f1"], -r["threshold"]))["threshold"], rows
+
+
+def tag_loss(scores: torch.Tensor, gold: torch.Tensor, lengths: torch.Tensor, crf: nn.Module | None) -> torch.Tensor:
+    """A tag head's loss: the CRF's negative log-likelihood when it has one, else per-token cross-entropy."""
+    return crf.nll(scores, gold, lengths) if crf is not None else masked_ce(scores, gold)
+
+
 def label_tensor(batch: list[Example], attr: str, index: dict[str, int], T: int) -> torch.Tensor:
     """(B, T) label ids from each example's ``attr`` tag list; -100 where absent or padding."""
     gold = torch.full((len(batch), T), -100, dtype=torch.long)
@@ -291,7 +313,7 @@ def train(args: argparse.Namespace) -> dict:
         bidirectional=not args.unidirectional, emb_dim=args.emb_dim, char_filters=args.char_filters or 64,
         hidden=args.hidden, dropout=args.dropout, n_frame_tags=len(frame_tags),
         n_shapes=0 if args.no_shape else len(SHAPES), context=args.context,
-        glove_size=len(glove) if glove else 0, gazetteer=gazetteer is not None,
+        glove_size=len(glove) if glove else 0, gazetteer=gazetteer is not None, crf=args.crf,
     )
     model = JointTagger(config)
     if glove_rows is not None:
@@ -344,7 +366,8 @@ def train(args: argparse.Namespace) -> dict:
                         enc["shapes"].to(dev_) if shapes else None, **lex)
             T = enc["words"].size(1)
             gold_int = torch.tensor([intent_id[e.intent] if e.intent is not None else -100 for e in batch])
-            loss = (masked_ce(out["tags"], label_tensor(batch, "tags", tag_id, T).to(dev_))
+            lengths = enc["lengths"].to(dev_)
+            loss = (tag_loss(out["tags"], label_tensor(batch, "tags", tag_id, T).to(dev_), lengths, model.tag_crf)
                     + masked_ce(out["intent"], gold_int.to(dev_)))
             if OUT_OF_SCOPE in intent_id:
                 travel = torch.tensor([e.intent is None for e in batch], device=dev_)
@@ -354,7 +377,7 @@ def train(args: argparse.Namespace) -> dict:
                 for b, e in enumerate(batch):
                     if e.tags is not None and rng.random() >= args.atis_frame_prob:
                         frame_gold[b] = -100  # this ATIS sentence skips the frame head this time
-                loss = loss + masked_ce(out["frame"], frame_gold.to(dev_))
+                loss = loss + tag_loss(out["frame"], frame_gold.to(dev_), lengths, model.frame_crf)
             if teacher is not None:
                 with torch.no_grad():
                     t_out = teacher(clean_words.to(dev_), enc["chars"].to(dev_) if chars else None,
@@ -392,6 +415,11 @@ def train(args: argparse.Namespace) -> dict:
 
     model.load_state_dict(best_state)
     model.to("cpu").eval()
+    scope = None
+    if args.holdout and select_other and select_sgd:
+        scope, scope_rows = choose_scope_threshold(predictor, select_sgd, select_other)
+        predictor.scope_threshold = scope
+        print(f"out-of-scope threshold {scope} (held-out dialogues: {scope_rows})", file=sys.stderr)
     metrics = {"dev": evaluate(predictor, atis_dev)}
     # with --holdout, the held-out test and dev sets are left to model.evaluate: reported once, for the shipped model
     if atis_test is not None and not args.holdout:
@@ -403,6 +431,8 @@ def train(args: argparse.Namespace) -> dict:
     best_epoch = max(history, key=lambda h: h["dev"]["select"])["epoch"]
     if args.holdout:
         metrics["holdout"] = {k: v for k, v in history[best_epoch - 1]["dev"].items() if k in ("sgd", "other", "select")}
+        if scope is not None:
+            metrics["holdout"]["scope_thresholds"] = scope_rows
     metrics["training"] = {"best_epoch": best_epoch, "epochs_run": len(history),
                            "seconds_per_epoch": sum(h["seconds"] for h in history) / len(history),
                            "parameters": model.num_parameters(),
@@ -426,7 +456,7 @@ def train(args: argparse.Namespace) -> dict:
         selection += f" on {args.holdout:.0%} of the SGD-travel train dialogues held out of training (not dev)"
     elif args.sgd:
         selection += " on SGD-travel dev"
-    artifact.meta = {"trained_on": trained_on,
+    artifact.meta = {"trained_on": trained_on, **({"scope_threshold": scope} if scope is not None else {}),
                      "selection": selection,
                      "hyperparameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
                                          if k not in ("data", "out", "quiet")}}

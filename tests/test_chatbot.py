@@ -84,7 +84,7 @@ def test_rasa_request_gets_a_rasa_answer(http, live_url):
                                                    "message_id": "a1b2", "token": None})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"text", "intent", "intent_ranking", "entities"}
+    assert set(body) == {"text", "intent", "intent_ranking", "entities", "language"}
     assert body["intent"]["name"] == "flight" and 0 < body["intent"]["confidence"] <= 1
     assert body["intent_ranking"][0] == body["intent"] and len(body["intent_ranking"]) > 1
     names = [e["entity"] for e in body["entities"]]

@@ -156,3 +156,49 @@ def test_viterbi_never_opens_a_span_with_inside():
     # an unconstrained valid best path is kept
     logp2 = np.log(np.array([[0.1, 0.8, 0.05, 0.03, 0.02], [0.1, 0.05, 0.8, 0.03, 0.02]]))
     assert [tags[i] for i in viterbi(logp2, trans, start)] == ["B-a", "I-a"]
+
+
+def test_crf_likelihood_matches_brute_force_including_partial_labels():
+    import itertools
+
+    from model.network import CRF
+
+    torch.manual_seed(0)
+    n, T = 3, 4
+    crf = CRF(n)
+    with torch.no_grad():
+        crf.transitions.normal_()
+        crf.start.normal_()
+        crf.end.normal_()
+    em = torch.randn(1, T, n)
+
+    def path_score(path):
+        s = crf.start[path[0]] + em[0, 0, path[0]] + crf.end[path[-1]]
+        for t in range(1, T):
+            s = s + crf.transitions[path[t - 1], path[t]] + em[0, t, path[t]]
+        return s
+
+    paths = list(itertools.product(range(n), repeat=T))
+    log_z = torch.logsumexp(torch.stack([path_score(p) for p in paths]), 0)
+    gold = torch.tensor([[2, -100, 0, 1]])  # one token without a gold label: any tag there
+    log_num = torch.logsumexp(torch.stack([path_score(p) for p in paths if p[0] == 2 and p[2] == 0 and p[3] == 1]), 0)
+    known = 3
+    assert crf.nll(em, gold, torch.tensor([T])).item() == pytest.approx(((log_z - log_num) / known).item(), abs=1e-5)
+    assert crf.nll(em, torch.full((1, T), -100), torch.tensor([T])).item() == 0.0
+
+
+def test_viterbi_with_learned_scores_finds_the_best_path():
+    import itertools
+
+    import numpy as np
+
+    from model.predict import viterbi
+
+    rng = np.random.default_rng(0)
+    logp, trans, start, end = rng.normal(size=(5, 3)), rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=3)
+
+    def score(p):
+        return start[p[0]] + logp[0, p[0]] + end[p[-1]] + sum(trans[p[t - 1], p[t]] + logp[t, p[t]] for t in range(1, 5))
+
+    best = max(itertools.product(range(3), repeat=5), key=score)
+    assert viterbi(logp, trans, start, end) == list(best)

@@ -63,3 +63,7 @@ def test_a_turn_judged_out_of_scope_answers_an_empty_frame(predictor):
     assert body["in_scope"] is False and body["out_of_scope"] == {"reason": "not_travel", "confidence": 0.93}
     assert body["slots"] == EMPTY and body["entities"] == [] and body["intent"] == {"name": "out_of_scope",
                                                                                    "confidence": 0.93}
+    # a bot that just asked for a slot is in a travel dialogue: the answer is not judged out of scope
+    answered = parser.result(judged, reference_moment(None, None), expected_slot="departure")
+    assert answered["in_scope"] is True and answered["slots"]["departure"]["text"] == "Boston"
+    assert answered["intent"]["name"] != "out_of_scope"

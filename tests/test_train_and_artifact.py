@@ -228,13 +228,13 @@ def test_distillation_from_a_teacher_artifact(trained, tmp_path):
 
 @pytest.fixture(scope="module")
 def scoped(tmp_path_factory):
-    """A tiny model with every input and head of the shipped recipe: out-of-scope intent from sgd-other,
-    GloVe vectors, gazetteer, epochs chosen on held-out dialogues."""
+    """A tiny model with every new input and layer: out-of-scope intent from sgd-other, GloVe vectors,
+    gazetteer, CRF output layers, epochs chosen on held-out dialogues."""
     out = tmp_path_factory.mktemp("art") / "scoped"
     metrics = train_cli.train(train_cli.parse_args([
         "--data", str(FIXTURES / "data"), "--out", str(out), "--epochs", "1", "--hidden", "16", "--emb-dim", "8",
         "--char-filters", "8", "--batch-size", "4", "--quiet", "--sgd", "--synth", "4", "--other", "4",
-        "--other-dates", "skip", "--holdout", "0.5", "--glove", "50", "--gazetteer"]))
+        "--other-dates", "skip", "--holdout", "0.5", "--glove", "50", "--gazetteer", "--crf"]))
     return out, metrics
 
 
@@ -246,12 +246,14 @@ def test_scoped_training_stores_its_lexicon_and_out_of_scope_intent(scoped):
     assert "boston" in cfg["gazetteer"] and cfg["model"]["gazetteer"] is True
     assert "holdout" in metrics and "test" not in metrics and "sgd_dev" not in metrics  # left to model.evaluate
     assert "sgd_other" in cfg["meta"]["trained_on"] and "held out" in cfg["meta"]["selection"]
+    assert cfg["meta"]["scope_threshold"] in train_cli.SCOPE_THRESHOLDS
 
 
 def test_scoped_model_serves_the_same_from_onnx_without_torch(scoped):
     out, _ = scoped
     ref, served = Predictor.from_dir(out, "torch"), Predictor.from_dir(out, "onnx")
     assert served.artifact.model is None and served.artifact.glove is not None
+    assert set(served.artifact.crf) == {f"{m}.{p}" for m in ("tag_crf", "frame_crf") for p in ("transitions", "start", "end")}
     for text in ("fly from New York to Boston tomorrow", "my luggage and a stroller", "What's the weather?"):
         a, b = ref.predict(text), served.predict(text)
         assert a.tags == b.tags and a.frame_tags == b.frame_tags and a.intent == b.intent
