@@ -1,24 +1,54 @@
 """Which language a turn is in: the model reads English only, and says so rather than guess.
 
-In-process detection with lingua (``lingua-language-detector``), restricted to the languages a
-booking bot meets. Two steps, so that English requests pay almost nothing:
+In-process, restricted to the languages a booking bot meets (English, Spanish, French, German,
+Italian, Portuguese, Chinese, Japanese, Korean). Three steps, so that English requests pay almost
+nothing:
 
 1. **Vocabulary fast path**: a text of ASCII characters whose every token is a word the model was
-   trained on ("fly from boston to denver tomorrow") is English; the detector is not run and the
+   trained on ("fly from boston to denver tomorrow") is English; no detector runs and the
    answer's ``confidence`` is ``null``.
-2. Otherwise lingua's confidence values: the text is *not* English when another language leads
-   with at least ``threshold`` (default 0.7; measured on 8,195 English turns of ATIS test,
-   SGD-travel dev and sgd-other dev: none at or over 0.7, one at 0.61 — "Check Glen Ellen.").
-   Below it the text is read as English (a short or mixed text: a city name, "ok").
+2. **Script**: when most letters are Hangul, kana or Han characters, the script decides (Hangul:
+   Korean; any kana: Japanese; Han alone: Chinese), confidence 1.0 — what lingua's rules do for
+   these scripts too, without holding their n-gram models in memory.
+3. Otherwise lingua (``lingua-language-detector``, high-accuracy mode) over the six Latin-script
+   languages: the text is *not* English when another language leads with at least ``threshold``
+   (default 0.7; measured on 8,195 English turns of ATIS test, SGD-travel dev and sgd-other dev:
+   none at or over 0.7, one at 0.61 — "Check Glen Ellen."). Below it the text is read as English
+   (a short or mixed text: a city name, "ok").
+
+lingua's models for six languages take about 157 MiB, loaded once in the gunicorn master before
+the workers fork (shared, not copied, by the workers).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-LANGUAGES = ("ENGLISH", "CHINESE", "SPANISH", "FRENCH", "GERMAN", "JAPANESE", "PORTUGUESE", "ITALIAN", "KOREAN")
-LANGUAGE_CODES = ("en", "zh", "es", "fr", "de", "ja", "pt", "it", "ko")  # ISO 639-1, in LANGUAGES' order
+LATIN = ("ENGLISH", "SPANISH", "FRENCH", "GERMAN", "ITALIAN", "PORTUGUESE")  # told apart by lingua
+LANGUAGE_CODES = ("en", "es", "fr", "de", "it", "pt", "zh", "ja", "ko")  # ISO 639-1: LATIN's, then by script
 THRESHOLD = 0.7
 ENGLISH = "en"
+
+
+def _script(c: str) -> str | None:
+    o = ord(c)
+    if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
+        return "ko"
+    if 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9F:
+        return "kana"
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F:
+        return "han"
+    return None
+
+
+def script_language(text: str) -> str | None:
+    """"ko", "ja" or "zh" when most letters are Hangul, kana or Han characters; else None."""
+    letters = [c for c in text if c.isalpha()]
+    scripts = [s for s in map(_script, letters) if s is not None]
+    if not letters or 2 * len(scripts) <= len(letters):
+        return None
+    if "ko" in scripts and scripts.count("ko") >= scripts.count("han") + scripts.count("kana"):
+        return "ko"
+    return "ja" if "kana" in scripts else "zh"
 
 
 @dataclass(frozen=True)
@@ -39,13 +69,18 @@ class LanguageDetector:
 
         self.known_words = frozenset(known_words)
         self.threshold = threshold
-        self._detector = (LanguageDetectorBuilder.from_languages(*(getattr(L, n) for n in LANGUAGES))
+        self._detector = (LanguageDetectorBuilder.from_languages(*(getattr(L, n) for n in LATIN))
                           .with_preloaded_language_models().build())
 
     def detect(self, text: str, words: list[str]) -> Language:
         """``words``: the text's normalised tokens (:func:`model.tokenizer.tokenize`)."""
-        if text.isascii() and words and all(w in self.known_words for w in words):
-            return Language(ENGLISH, None)
+        if text.isascii():
+            if words and all(w in self.known_words for w in words):
+                return Language(ENGLISH, None)
+        else:
+            by_script = script_language(text)
+            if by_script is not None:
+                return Language(by_script, 1.0)
         values = self._detector.compute_language_confidence_values(text)
         if not values:
             return Language(ENGLISH, None)

@@ -67,3 +67,11 @@ def test_a_turn_judged_out_of_scope_answers_an_empty_frame(predictor):
     answered = parser.result(judged, reference_moment(None, None), expected_slot="departure")
     assert answered["in_scope"] is True and answered["slots"]["departure"]["text"] == "Boston"
     assert answered["intent"]["name"] != "out_of_scope"
+
+
+@pytest.mark.parametrize("text,code", [("我想從台北飛到東京", "zh"), ("東京から大阪まで", "ja"), ("明日の朝", "ja"),
+                                       ("서울에서 부산까지", "ko"), ("Flight to 東京 tomorrow", None), ("Zürich", None)])
+def test_script_decides_chinese_japanese_and_korean(text, code):
+    from app.language import script_language
+
+    assert script_language(text) == code
