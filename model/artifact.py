@@ -239,7 +239,7 @@ CRF_MODULES = ("tag_crf", "frame_crf")
 
 def _crf_tensors(w_path: Path, config: TaggerConfig) -> dict:
     """The CRF layers' scores from the weights, read with numpy (serving: no PyTorch)."""
-    if not config.crf:
+    if config.crf == "none":
         return {}
     from safetensors import SafetensorError, safe_open
 

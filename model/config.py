@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 CELLS = ("elman", "jordan", "lstm", "gru")
+CRF_HEADS = ("none", "frame", "both")
 
 
 @dataclass
@@ -29,7 +30,7 @@ class TaggerConfig:
     glove_dim: int = 50
     gazetteer: bool = False  # a "part of a known place name" input (model.lexicon.Gazetteer)
     gaz_dim: int = 4
-    crf: bool = False  # learned transition scores on the tag and frame heads (a CRF layer), decoded by Viterbi
+    crf: str = "none"  # a CRF output layer (learned transitions, Viterbi decoding) on "frame", "both" heads or "none"
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:
@@ -38,6 +39,10 @@ class TaggerConfig:
             raise ValueError("layers must be >= 1")
         if self.context < 0:
             raise ValueError("context must be >= 0")
+        if isinstance(self.crf, bool):  # artifacts written while it was a yes/no setting (both heads)
+            self.crf = "both" if self.crf else "none"
+        if self.crf not in CRF_HEADS:
+            raise ValueError(f"crf must be one of {CRF_HEADS}, got {self.crf!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)

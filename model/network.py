@@ -19,7 +19,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .config import CELLS, TaggerConfig  # noqa: F401 - re-exported
+from .config import CELLS, CRF_HEADS, TaggerConfig  # noqa: F401 - re-exported
 from .lexicon import N_GAZ
 
 # --------------------------------------------------------------------------- cells
@@ -234,8 +234,8 @@ class JointTagger(nn.Module):
         feat = dirs * c.hidden
         self.intent_head = nn.Linear(2 * feat, c.n_intents)
         self.frame_head = nn.Linear(feat, c.n_frame_tags) if c.n_frame_tags else None
-        self.tag_crf = CRF(c.n_tags) if c.crf else None
-        self.frame_crf = CRF(c.n_frame_tags) if c.crf and c.n_frame_tags else None
+        self.tag_crf = CRF(c.n_tags) if c.crf == "both" else None
+        self.frame_crf = CRF(c.n_frame_tags) if c.crf != "none" and c.n_frame_tags else None
 
     def forward(self, words: torch.Tensor, chars: torch.Tensor | None, lengths: torch.Tensor | None,
                 shapes: torch.Tensor | None = None, glove: torch.Tensor | None = None,

@@ -272,7 +272,7 @@ class Predictor:
 
     def predict_batch(self, texts: list[str]) -> list[Prediction]:
         art = self.artifact
-        if self.model is not None and self.config.crf and self.model.training is False and not art.crf:
+        if self.model is not None and self.config.crf != "none" and not art.crf:
             # a network being trained: its CRF scores change between calls, so read them each time
             self._set_penalties({k: v.detach().float().cpu().numpy() for k, v in self.model.state_dict().items()
                                  if k.split(".")[0] in ("tag_crf", "frame_crf")})

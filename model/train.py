@@ -37,7 +37,7 @@ from .export import export_graphs
 from .lexicon import Gazetteer, glove_vectors, lexicon_ids
 from .frame import FRAME_TAGS, frame_tags_from_fine
 from .metrics import evaluate, evaluate_frames, headline, out_of_scope_scores
-from .network import CELLS, JointTagger, TaggerConfig
+from .network import CELLS, CRF_HEADS, JointTagger, TaggerConfig
 from .predict import Predictor
 from .tokenizer import SHAPES, Token, tokenize
 from .vocab import UNK, Vocab, encode_batch
@@ -80,7 +80,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "frequent other words (model.lexicon; default: none)")
     p.add_argument("--gazetteer", action="store_true",
                    help="a 'part of a known place name' input (airportsdata's cities; model.lexicon)")
-    p.add_argument("--crf", action="store_true", help="a CRF output layer (learned transitions) on the tag heads")
+    p.add_argument("--crf", choices=CRF_HEADS, default="none",
+                   help="a CRF output layer (learned transitions) on the frame head, on both tag heads, or none")
     p.add_argument("--holdout", type=float, default=0.0,
                    help="hold this share of the SGD train dialogues out of training and select the epoch on them "
                         "(with ATIS dev) instead of SGD-travel dev, which then stays unseen until the end")

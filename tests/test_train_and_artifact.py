@@ -234,7 +234,7 @@ def scoped(tmp_path_factory):
     metrics = train_cli.train(train_cli.parse_args([
         "--data", str(FIXTURES / "data"), "--out", str(out), "--epochs", "1", "--hidden", "16", "--emb-dim", "8",
         "--char-filters", "8", "--batch-size", "4", "--quiet", "--sgd", "--synth", "4", "--other", "4",
-        "--other-dates", "skip", "--holdout", "0.5", "--glove", "50", "--gazetteer", "--crf"]))
+        "--other-dates", "skip", "--holdout", "0.5", "--glove", "50", "--gazetteer", "--crf", "both"]))
     return out, metrics
 
 
