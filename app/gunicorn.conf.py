@@ -1,11 +1,11 @@
-"""gunicorn settings for the slot-filling service (all overridable by environment).
+"""gunicorn settings for the slot-filling service (from ``app.settings``: the SLOT_* environment).
 
 The model loads once in the master (``preload_app``) and is shared by the
 forked workers; each worker runs the network on one thread.
 """
 import os
-
 import shutil
+import sys
 import tempfile
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported by the app
@@ -16,16 +16,25 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="slot-metrics-")
 
-bind = os.environ.get("SLOT_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("SLOT_WORKERS", "2"))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
+from app.settings import StartupError, load_settings  # noqa: E402
+
+try:
+    settings = load_settings()
+except StartupError as exc:
+    print(f"slot-filling service: cannot start: {exc}", file=sys.stderr, flush=True)
+    sys.exit(3)
+
+bind = settings.bind
+workers = settings.workers
 threads = 1
 preload_app = True
-timeout = int(os.environ.get("SLOT_WORKER_TIMEOUT", "30"))
-graceful_timeout = int(os.environ.get("SLOT_GRACEFUL_TIMEOUT", "20"))
+timeout = settings.worker_timeout
+graceful_timeout = settings.graceful_timeout
 keepalive = 5
 accesslog = None  # the app writes one JSON access-log line per request itself
 errorlog = "-"
-loglevel = os.environ.get("SLOT_LOG_LEVEL", "info")
+loglevel = settings.log_level
 limit_request_line = 4096
 # No runtime-management socket: nothing to write under $HOME on a read-only root filesystem,
 # and no control surface beyond signals.

@@ -1,20 +1,17 @@
 """Response hardening: security headers, and CORS closed unless an allow-list opens it.
 
-``SLOT_CORS_ORIGINS`` (comma-separated origins, e.g. ``https://bot.example.com``) lets
-those browser origins call the API; unset, no CORS headers are sent and browsers
-refuse cross-origin calls.
+``SLOT_CORS_ORIGINS`` (comma-separated origins, e.g. ``https://bot.example.com``; read by
+:mod:`app.settings` into ``app.config["CORS_ORIGINS"]``) lets those browser origins call the API;
+unset, no CORS headers are sent and browsers refuse cross-origin calls.
 """
 from __future__ import annotations
-
-import os
 
 from flask import Flask, Response
 from flask_cors import CORS
 
 
 def init_app(app: Flask) -> None:
-    origins = [o.strip() for o in os.environ.get("SLOT_CORS_ORIGINS", "").split(",") if o.strip()]
-    origins = app.config.get("CORS_ORIGINS", origins)
+    origins = app.config.get("CORS_ORIGINS") or []
     if origins:
         CORS(app, origins=origins, allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
              expose_headers=["X-Request-ID"], methods=["GET", "POST"])

@@ -250,10 +250,12 @@ def _crf_tensors(w_path: Path, config: TaggerConfig) -> dict:
         raise ArtifactError(f"corrupt weights in {w_path}: {exc}") from exc
 
 
+COMMITTED_DIR = Path(__file__).resolve().parent / "artifacts" / "default"
+
+
 def default_dir() -> Path:
-    """The committed default model, overridable with ``SLOT_MODEL_DIR``."""
-    env = os.environ.get("SLOT_MODEL_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent / "artifacts" / "default"
+    """The committed default model (the service reads ``SLOT_MODEL_DIR`` through ``app.settings``)."""
+    return COMMITTED_DIR
 
 
 __all__ = ["Artifact", "ArtifactError", "save", "load", "default_dir", "sha256_file"]

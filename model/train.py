@@ -46,7 +46,11 @@ from .vocab import UNK, Vocab, encode_batch
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
-    p.add_argument("--out", type=Path, default=art_io.default_dir(), help="artifact directory to write")
+    p.add_argument("--out", type=Path, required=True,
+                   help="artifact directory to write (required: the committed model is never overwritten by accident)")
+    p.add_argument("--recipe", default=None,
+                   help="a recipe: model/recipes/NAME.json or a path to such a JSON file of option values; "
+                        "options given on the command line override it")
     p.add_argument("--name", default=None, help="model name (default: atis[-sgd]-<bi><cell>)")
     p.add_argument("--sgd", action="store_true", help="also train a frame head on SGD-travel")
     p.add_argument("--cell", choices=CELLS, default="lstm")
@@ -101,7 +105,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--device", default="cpu", help="torch device to train on (cpu, cuda)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    known, _ = p.parse_known_args(argv)
+    if known.recipe:
+        recipe = load_recipe(known.recipe)
+        unknown = set(recipe) - {a.dest for a in p._actions}
+        if unknown:
+            p.error(f"recipe {known.recipe}: unknown options {sorted(unknown)}")
+        p.set_defaults(**recipe)
     return p.parse_args(argv)
+
+
+RECIPES = Path(__file__).resolve().parent / "recipes"
+
+
+def load_recipe(name: str) -> dict:
+    """A recipe's option values (JSON object, keys as the options' names with underscores)."""
+    path = Path(name) if name.endswith(".json") else RECIPES / f"{name}.json"
+    if not path.is_file():
+        raise SystemExit(f"no recipe {name!r} (looked for {path})")
+    recipe = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v for k, v in recipe.items() if not k.startswith("_")}  # "_comment" and the like
 
 
 def set_seed(seed: int) -> None:

@@ -1,0 +1,62 @@
+"""The service's settings: every environment variable it reads, in one object (pydantic-settings).
+
+Each field is read from ``SLOT_<NAME>`` (``SLOT_WORKERS``, ``SLOT_API_KEY``, …); the README's
+settings table lists the same names and defaults (a test checks that they agree). gunicorn's
+configuration (``app/gunicorn.conf.py``) and the app factory (``app.create_app``) both read this
+object; a bad value stops start-up with a message naming the variable.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from model.artifact import COMMITTED_DIR
+from model.predict import BACKENDS
+
+Backend = Literal[BACKENDS]  # type: ignore[valid-type]
+
+
+class StartupError(RuntimeError):
+    """The service cannot start as configured (the message says why, naming the variable)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SLOT_", extra="ignore", frozen=True)
+
+    bind: str = Field("0.0.0.0:8000", description="address gunicorn listens on")
+    workers: int = Field(2, ge=1, description="gunicorn worker processes (one inference thread each; "
+                                             "the model loads once before forking)")
+    model_dir: Path = Field(COMMITTED_DIR, description="model artifact to serve")
+    backend: Backend = Field("onnx", description="what runs the network: onnx, onnx-int8 or torch")
+    api_key: str | None = Field(None, description="require this key on the parsing endpoints")
+    worker_timeout: int = Field(30, ge=1, description="seconds before a stuck worker is replaced")
+    max_body_bytes: int = Field(65536, ge=1024, description="largest request body")
+    log_level: str = Field("info", description="gunicorn log level")
+    cors_origins: str = Field("", description="comma-separated browser origins allowed to call the API")
+    graceful_timeout: int = Field(20, ge=0, description="seconds a SIGTERM'd server waits for in-flight requests")
+    scope_threshold: float | None = Field(None, gt=0, le=1, description="P(out_of_scope) at or over which a turn "
+                                                                        "is out of scope (default: the artifact's)")
+    language_threshold: float = Field(0.7, gt=0, le=1, description="confidence at or over which a text is read "
+                                                                  "as another language than English")
+
+    @field_validator("api_key")
+    @classmethod
+    def _empty_is_unset(cls, v: str | None) -> str | None:
+        return v or None
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+
+def load_settings() -> Settings:
+    """The settings from the environment; :class:`StartupError` naming the variable when one is invalid."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        name = "SLOT_" + str(err["loc"][0]).upper() if err["loc"] else "a setting"
+        raise StartupError(f"{name}: {err['msg']}, not {err.get('input')!r}") from None
