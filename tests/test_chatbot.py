@@ -182,6 +182,7 @@ schema = schemathesis.openapi.from_dict(build_spec())
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
 def test_schemathesis_no_5xx_and_responses_match_spec(case, live_url):
     # Every built-in check but one: the spec cannot say which strings are IANA timezones or
     # that a text must hold more than whitespace, so such schema-valid bodies get a documented 422.

@@ -13,6 +13,8 @@ from model.vocab import Vocab
 
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # trains, starts servers or scores whole sets: not in the fast lane
+
 ATIS = FIXTURES / "data" / "atis"
 
 

@@ -1,5 +1,6 @@
 """The image's files: hadolint on the Dockerfile, the compose file's settings, and the
 exact command the image runs, started here and called over HTTP."""
+import pytest
 import json
 import os
 import re
@@ -17,6 +18,8 @@ import requests
 import yaml
 
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # trains, starts servers or scores whole sets: not in the fast lane
 
 VENV_BIN = Path(sys.executable).parent
 

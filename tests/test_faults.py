@@ -1,6 +1,10 @@
 """Short form of benchmarks/faults.py: the shipped gunicorn setup under load, a killed worker,
 and a graceful shutdown."""
+import pytest
+
 from benchmarks import faults
+
+pytestmark = pytest.mark.slow  # trains, starts servers or scores whole sets: not in the fast lane
 
 CLIENTS = 4
 

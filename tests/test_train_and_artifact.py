@@ -12,6 +12,8 @@ from model.predict import Predictor
 
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.slow  # trains, starts servers or scores whole sets: not in the fast lane
+
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):

@@ -6,6 +6,8 @@ import pytest
 from model import typed_probe
 from model.artifact import default_dir
 
+pytestmark = pytest.mark.slow  # trains, starts servers or scores whole sets: not in the fast lane
+
 
 @pytest.mark.parametrize("slot,expected,served,ok", [
     ("departure", "Portland, ME", "Portland, ME", True),
