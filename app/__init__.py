@@ -1,20 +1,17 @@
 """Flask application factory for the slot-filling service."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 from flask import Flask
 
-from model.predict import Predictor
+from engine import load_parser
+from engine.predict import Predictor
+from engine.resolve.dates import warm_up as warm_up_dates
 
 from . import api, health, observability, openapi, rasa, security
 from .errors import register_error_handlers
 from .json_provider import OrjsonProvider
-from .language import LanguageDetector
-from .resolve.dates import warm_up as warm_up_dates
-from .resolve.places import PlaceIndex
-from .service import Parser
 from .settings import Settings, StartupError, load_settings
 
 __all__ = ["create_app", "StartupError", "Settings"]
@@ -36,15 +33,10 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
                       CORS_ORIGINS=settings.cors_origin_list)
     app.json = OrjsonProvider(app)
     app.config.update(config or {})
-    if predictor is None:
-        if settings.backend == "torch" and importlib.util.find_spec("torch") is None:
-            raise StartupError("SLOT_BACKEND=torch needs PyTorch, which the service's requirements leave out: "
-                               "install requirements-dev.txt, or serve with onnx / onnx-int8")
-        predictor = Predictor.from_dir(model_dir or settings.model_dir, backend=settings.backend,
-                                       scope_threshold=settings.scope_threshold)
-    app.extensions["predictor"] = predictor
-    language = LanguageDetector(set(predictor.artifact.words.items), settings.language_threshold)
-    app.extensions["parser"] = Parser(predictor, PlaceIndex(), language)
+    parser = load_parser(model_dir or settings.model_dir, settings.backend, settings.scope_threshold,
+                         settings.language_threshold, predictor)
+    app.extensions["predictor"] = parser.predictor
+    app.extensions["parser"] = parser
     warm_up_dates()
     app.extensions["openapi"] = openapi.build_spec()
     register_error_handlers(app)

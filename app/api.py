@@ -10,7 +10,7 @@ from .auth import check_key
 from .errors import ApiError
 from .observability import timed_inference
 from .schemas import BatchRequest, ParseRequest
-from .service import reference_moment
+from engine.parser import reference_moment
 
 bp = Blueprint("api", __name__)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from .language import LANGUAGE_CODES
+from engine.language import LANGUAGE_CODES
 
 bp = Blueprint("health", __name__)
 

@@ -19,7 +19,7 @@ from .api import read_body
 from .auth import check_key
 from .observability import timed_inference
 from .schemas import RasaParseRequest
-from .service import intent_name, reference_moment
+from engine.parser import intent_name, reference_moment
 
 FALLBACK = "nlu_fallback"
 

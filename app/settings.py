@@ -13,8 +13,8 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from model.artifact import COMMITTED_DIR
-from model.predict import BACKENDS
+from engine.artifact import COMMITTED_DIR
+from engine.predict import BACKENDS
 
 Backend = Literal[BACKENDS]  # type: ignore[valid-type]
 
@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     workers: int = Field(2, ge=1, description="gunicorn worker processes (one inference thread each; "
                                              "the model loads once before forking)")
     model_dir: Path = Field(COMMITTED_DIR, description="model artifact to serve")
-    backend: Backend = Field("onnx", description="what runs the network: onnx, onnx-int8 or torch")
+    backend: Backend = Field("onnx", description="what runs the network: onnx or onnx-int8")
     api_key: str | None = Field(None, description="require this key on the parsing endpoints")
     worker_timeout: int = Field(30, ge=1, description="seconds before a stuck worker is replaced")
     max_body_bytes: int = Field(65536, ge=1024, description="largest request body")

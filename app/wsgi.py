@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from model.artifact import ArtifactError
+from engine.artifact import ArtifactError
 
 from . import StartupError, create_app
 

@@ -49,7 +49,6 @@ SERVERS = {  # name -> (gunicorn target, extra environment)
     "ceiling": ("benchmarks.ceiling:app", {}),
     "parse (onnx)": ("app.wsgi:app", {"SLOT_BACKEND": "onnx"}),
     "parse (onnx-int8)": ("app.wsgi:app", {"SLOT_BACKEND": "onnx-int8"}),
-    "parse (torch)": ("app.wsgi:app", {"SLOT_BACKEND": "torch"}),
 }
 
 LUA = r"""
@@ -105,14 +104,14 @@ def pct(xs: list[float], q: float) -> float:
 def in_process(texts: list[str], model_dir: Path) -> dict:
     import torch
 
-    from model.compare import predict_latencies_ms
-    from model.predict import BACKENDS, Predictor
+    from model.research.compare import predict_latencies_ms
+    from model.torch_backend import BACKENDS, predictor as load_predictor
 
     torch.set_num_threads(1)
     out = {}
     for backend in BACKENDS:
         t0 = time.perf_counter()
-        predictor = Predictor.from_dir(model_dir, backend)  # as the service loads it
+        predictor = load_predictor(model_dir, backend)  # ONNX backends as the service loads them
         load_s = time.perf_counter() - t0
         single = predict_latencies_ms(predictor, texts, warm=50)
         batch = {}

@@ -14,13 +14,11 @@ import statistics
 import time
 from datetime import datetime, timedelta, timezone
 
-import torch
-
-from app.resolve import dates
-from app.resolve.places import PlaceIndex
-from app.service import Parser
-from model.artifact import default_dir
-from model.predict import Predictor
+from engine.artifact import default_dir
+from engine.parser import Parser
+from engine.predict import Predictor
+from engine.resolve import dates
+from engine.resolve.places import PlaceIndex
 
 BUILT_IN = [
     "leave Taipei on November 2nd", "fly from boston to denver tomorrow morning",
@@ -35,7 +33,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--data", default=None)
     p.add_argument("--repeat", type=int, default=3)
     args = p.parse_args(argv)
-    torch.set_num_threads(1)
     texts = BUILT_IN
     if args.data:
         from model.data import read_sgd

@@ -9,7 +9,7 @@ test fixtures without ``--data``) plus the project's non-English probes:
 * ``baseline predict``: ``Predictor.predict`` of ``--baseline`` (e.g. the previous default model,
   ``git worktree add /tmp/prev <commit>``) on ONNX Runtime;
 * ``predict + scope``: ``Predictor.predict`` of ``--model`` (its out-of-scope probability comes
-  from the same intent head) plus the language check the service runs (``app.language``);
+  from the same intent head) plus the language check the service runs (``engine.language``);
 * ``language check`` alone, and the share of texts the vocabulary fast path answered.
 """
 from __future__ import annotations
@@ -33,9 +33,9 @@ def texts(data: Path | None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    from app.language import LanguageDetector
-    from model.artifact import default_dir
-    from model.predict import Predictor
+    from engine.artifact import default_dir
+    from engine.language import LanguageDetector
+    from engine.predict import Predictor
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--baseline", type=Path, required=True, help="artifact to compare against")

@@ -9,7 +9,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .tokenizer import Token, tokenize
+from engine.labels import OUT_OF_SCOPE
+from engine.tokenizer import Token, tokenize
 
 
 @dataclass
@@ -93,28 +94,6 @@ def spans_to_tags(tokens: list[Token], spans: list[dict]) -> list[str]:
     return tags
 
 
-def tags_to_spans(tokens: list[Token], tags: list[str]) -> list[dict]:
-    """Character spans ``{"slot", "start", "end", "first", "last"}`` from BIO tags.
-
-    ``first``/``last`` are the token indices of the span (inclusive). An ``I-``
-    tag that does not continue a span of the same label starts a new one.
-    """
-    spans: list[dict] = []
-    current: dict | None = None
-    for i, (tok, tag) in enumerate(zip(tokens, tags)):
-        if tag == "O":
-            current = None
-            continue
-        prefix, label = tag.split("-", 1)
-        if prefix == "I" and current is not None and current["slot"] == label:
-            current["end"] = max(current["end"], tok.end)
-            current["last"] = i
-        else:
-            current = {"slot": label, "start": tok.start, "end": tok.end, "first": i, "last": i}
-            spans.append(current)
-    return spans
-
-
 def read_sgd(path: str | Path) -> list[Example]:
     """Read SGD-travel JSONL turns into examples tagged with frame labels."""
     path = Path(path)
@@ -133,7 +112,6 @@ def read_sgd(path: str | Path) -> list[Example]:
     return examples
 
 
-OUT_OF_SCOPE = "out_of_scope"  # the intent of a turn that is not a flight, bus or train request
 # SGD services next to travel: a hotel, a rental car, a ride or an attraction is not a flight, bus or
 # train trip, so the service answers them out of scope too; "clearly non-travel" (the bar) excludes them
 TRAVEL_ADJACENT = ("Hotels_", "RentalCars_", "RideSharing_", "Travel_")

@@ -16,11 +16,12 @@ import argparse
 import json
 from pathlib import Path
 
-from .artifact import default_dir
-from .data import atis_dir, clearly_non_travel, other_path, read_atis, read_other, read_sgd, sgd_path, tags_to_spans
-from .frame import FRAME_SLOTS
+from engine.artifact import default_dir
+from engine.frame import FRAME_SLOTS
+from engine.spans import tags_to_spans
+
+from .data import atis_dir, clearly_non_travel, other_path, read_atis, read_other, read_sgd, sgd_path
 from .metrics import evaluate, evaluate_frames, out_of_scope_scores, span_scores
-from .predict import BACKENDS, Predictor
 
 
 def _show(text: str, spans: list[tuple[str, int, int]]) -> str:
@@ -38,7 +39,7 @@ def crf_peer(sgd_train, sgd_dev, other_dev, surface: bool) -> dict:
 
     def spans(e):
         tags = crf.predict(surface_words(e.text, e.tokens) if surface else e.words)[0]
-        return [(s["slot"], s["start"], s["end"]) for s in tags_to_spans(e.tokens, tags)]
+        return [(s.label, s.start, s.end) for s in tags_to_spans(e.tokens, tags)]
 
     out = {}
     if sgd_dev:
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
     p.add_argument("--model", type=Path, default=default_dir(), help="artifact directory")
     p.add_argument("--splits", nargs="+", default=["dev", "test"])
-    p.add_argument("--backend", choices=BACKENDS, default="onnx",
+    p.add_argument("--backend", choices=("onnx", "onnx-int8", "torch"), default="onnx",
                    help="run the network in ONNX Runtime (as served), with int8 weights, or in PyTorch (the reference)")
     p.add_argument("--json", action="store_true", help="print the full metrics as JSON")
     p.add_argument("--per-slot", action="store_true", help="also print per-slot F1")
@@ -67,7 +68,14 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--errors", type=int, default=0, metavar="N", help="print N SGD-travel dev turns it got wrong")
     args = p.parse_args(argv)
 
-    predictor = Predictor.from_dir(args.model, args.backend)
+    if args.backend == "torch":  # the PyTorch reference (the training lab's)
+        from .torch_backend import TorchPredictor
+
+        predictor = TorchPredictor.from_dir(args.model)
+    else:  # as served: the artifact's graphs, no PyTorch
+        from engine.predict import Predictor
+
+        predictor = Predictor.from_dir(args.model, args.backend)
     root = atis_dir(args.data)
     results = {}
     for split in args.splits:

@@ -21,7 +21,7 @@ import torch.nn as nn
 
 from .artifact import load, save
 from .network import JointTagger, probabilities
-from .runtime import graph_inputs, supported
+from engine.runtime import graph_inputs, supported
 
 
 class _Unpadded(nn.Module):

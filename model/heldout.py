@@ -1,4 +1,4 @@
-"""Held-out sets written for the project (not in the corpora), scored through ``POST /parse``.
+"""Held-out sets written for the project (not in the corpora), scored on the service's answers.
 
     python -m model.heldout [--model DIR] [--data ../shared/data] [--show]
 
@@ -21,7 +21,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .artifact import default_dir
+from engine.artifact import default_dir
 
 SLOTS = ("departure", "destination", "time")
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "heldout"
@@ -54,11 +54,12 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
 def crf_served(texts: list[str], data: Path, surface: bool = True) -> list[dict]:
     """The CRF peer's frame on ``texts``: trained on SGD-travel train (features from the words as typed,
     or normalised), spans merged as /parse serves them."""
+    from engine.frame import build_frame
+    from engine.spans import tags_to_spans
+    from engine.tokenizer import tokenize
+
     from .crf_baseline import CRFTagger, surface_words
-    from .data import read_sgd, sgd_path, tags_to_spans
-    from .frame import build_frame
-    from .predict import Entity
-    from .tokenizer import tokenize
+    from .data import read_sgd, sgd_path
 
     train = read_sgd(sgd_path(data, "train"))
     for e in train:
@@ -68,21 +69,21 @@ def crf_served(texts: list[str], data: Path, surface: bool = True) -> list[dict]
     for text in texts:
         tokens = tokenize(text)
         tags, _ = crf.predict(surface_words(text, tokens) if surface else [t.text for t in tokens])
-        pieces = [Entity(s["slot"], s["start"], s["end"], 1.0, s["first"], s["last"]) for s in tags_to_spans(tokens, tags)]
-        frame = build_frame(text, tokens, pieces)
+        frame = build_frame(text, tokens, tags_to_spans(tokens, tags))
         out.append({s: (frame[s]["text"] if frame[s] else None) for s in SLOTS})
     return out
 
 
 def run(model_dir: Path, data: Path | None = None, backend: str = "onnx") -> dict:
-    from app import create_app
-    from model.predict import Predictor
+    from datetime import datetime
 
-    app = create_app(predictor=Predictor.from_dir(model_dir, backend), config={"ACCESS_LOG": False})
-    client = app.test_client()
+    from engine import load_parser
 
-    def parse(text: str) -> dict:
-        return client.post("/parse", json={"text": text, "reference_time": REFERENCE}).get_json()
+    parser = load_parser(model_dir, backend)
+    reference = datetime.fromisoformat(REFERENCE)
+
+    def parse(text: str) -> dict:  # the body POST /parse answers (app/api.py serialises this dict)
+        return parser.parse([text], reference)[0]
 
     travel, other, langs = (_rows(FIXTURES / f) for f in ("travel.jsonl", "other.jsonl", "languages.jsonl"))
     answers = [parse(r["text"]) for r in travel]
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(json.dumps(r, indent=2, ensure_ascii=False))
         return r
     t = r["travel"]
-    print(f"held-out typed travel requests ({t['n']}, through POST /parse; {t['out_of_scope']} judged out of scope): "
+    print(f"held-out typed travel requests ({t['n']}, as POST /parse answers; {t['out_of_scope']} judged out of scope): "
           "exact-span F1")
     peers = [k for k in ("crf_typed", "crf_normalised") if k in t]
     print(f"{'slot':<13}{'model P/R/F1':>20}" + "".join(f"{k.replace('_', ' ') + ' P/R/F1':>24}" for k in peers)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from seqeval.metrics import classification_report, f1_score
 
+from engine.frame import FRAME_SLOTS, frame_spans
+from engine.predict import Prediction, Predictor
+from engine.spans import Span
+
 from .data import Example
-from .frame import FRAME_SLOTS, Piece, frame_spans
-from .predict import Prediction, Predictor
 
 
 def score(gold_tags: list[list[str]], pred_tags: list[list[str]],
@@ -109,12 +111,12 @@ def out_of_scope_scores(predictor: Predictor, examples: list[Example], batch_siz
             "out_of_scope": round(100 * oos / n, 2)}
 
 
-def _gold_pieces(e: Example, tokens) -> list[Piece]:
+def _gold_pieces(e: Example, tokens) -> list[Span]:
     """An example's gold character spans as pieces with the token extent they cover."""
     out = []
     for s in e.spans:
         inside = [i for i, t in enumerate(tokens) if t.start < s["end"] and s["start"] < t.end] or [0]
-        out.append(Piece(s["slot"], s["start"], s["end"], 1.0, inside[0], inside[-1]))
+        out.append(Span(s["slot"], s["start"], s["end"], 1.0, inside[0], inside[-1]))
     return out
 
 

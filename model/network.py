@@ -19,8 +19,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .config import CELLS, CRF_HEADS, TaggerConfig  # noqa: F401 - re-exported
-from .lexicon import N_GAZ
+from engine.config import CELLS, CRF_HEADS, TaggerConfig  # noqa: F401 - re-exported
+from engine.lexicon import N_GAZ
 
 # --------------------------------------------------------------------------- cells
 

@@ -18,7 +18,7 @@ import random
 import re
 
 from .data import Example, spans_to_tags
-from .tokenizer import tokenize
+from engine.tokenizer import tokenize
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]

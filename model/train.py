@@ -29,18 +29,23 @@ import torch
 import torch.nn as nn
 from tqdm import tqdm
 
+from engine import runtime
+from engine.frame import FRAME_TAGS, frame_tags_from_fine
+from engine.labels import OUT_OF_SCOPE
+from engine.lexicon import Gazetteer, lexicon_ids
+from engine.spans import tags_to_spans
+from engine.tokenizer import SHAPES, Token, tokenize
+from engine.vocab import UNK, Vocab, encode_batch
+
 from . import artifact as art_io
-from . import runtime, synth
-from .data import (OUT_OF_SCOPE, Example, atis_dir, clearly_non_travel, dialogue_split, other_path, read_atis,
-                   read_other, read_sgd, sgd_path, tags_to_spans)
+from . import synth
+from .data import (Example, atis_dir, clearly_non_travel, dialogue_split, other_path, read_atis, read_other,
+                   read_sgd, sgd_path)
 from .export import export_graphs
-from .lexicon import Gazetteer, glove_vectors, lexicon_ids
-from .frame import FRAME_TAGS, frame_tags_from_fine
+from .glove import glove_vectors
 from .metrics import evaluate, evaluate_frames, headline, out_of_scope_scores
 from .network import CELLS, CRF_HEADS, JointTagger, TaggerConfig
-from .predict import Predictor
-from .tokenizer import SHAPES, Token, tokenize
-from .vocab import UNK, Vocab, encode_batch
+from .torch_backend import TorchPredictor, as_tensors
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -179,7 +184,7 @@ def substitute_cities(e: Example, pool: list[list[Token]], rng: random.Random) -
     Teaches the context ("arrive X on ...", "from X to Y") to carry the slot whatever X is.
     Fine tags keep their label (fromloc.city_name, ...); frame tags follow.
     """
-    cities = {s["first"]: s for s in tags_to_spans(e.tokens, e.tags) if s["slot"].endswith("city_name")}
+    cities = {s.first: s for s in tags_to_spans(e.tokens, e.tags) if s.label.endswith("city_name")}
     tokens, tags, frame = [], [], []
     i = 0
     while i < len(e.tokens):
@@ -193,9 +198,9 @@ def substitute_cities(e: Example, pool: list[list[Token]], rng: random.Random) -
         first_frame = e.frame_tags[i]  # "O", or the frame tag the city opened (B-) or continued (I-)
         for k, t in enumerate(rng.choice(pool)):
             tokens.append(Token(t.text, 0, 0, t.shape if rng.random() < 0.5 else (5 if t.shape == 5 else 1)))
-            tags.append(("B-" if k == 0 else "I-") + s["slot"])
+            tags.append(("B-" if k == 0 else "I-") + s.label)
             frame.append(first_frame if first_frame == "O" or k == 0 else "I-" + first_frame[2:])
-        i = s["last"] + 1
+        i = s.last + 1
     return Example(e.text, tokens, tags, e.intent, [], frame)
 
 
@@ -256,7 +261,7 @@ SCOPE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 SCOPE_TARGET = {"with_place": 1.0, "with_slot": 2.5}  # percent of held-out non-travel turns, under the bars (2, 5)
 
 
-def choose_scope_threshold(predictor: Predictor, travel: list[Example], other: list[Example]) -> tuple[float, list]:
+def choose_scope_threshold(predictor: TorchPredictor, travel: list[Example], other: list[Example]) -> tuple[float, list]:
     """The out-of-scope threshold, chosen on held-out train dialogues: the one with the best travel span F1
     among those that keep non-travel turns under :data:`SCOPE_TARGET` (the lowest threshold if none does)."""
     rows = []
@@ -283,7 +288,7 @@ def label_tensor(batch: list[Example], attr: str, index: dict[str, int], T: int)
     return gold
 
 
-def dev_scores(predictor: Predictor, atis_dev: list[Example], sgd_dev: list[Example] | None,
+def dev_scores(predictor: TorchPredictor, atis_dev: list[Example], sgd_dev: list[Example] | None,
                other_dev: list[Example] | None = None) -> dict:
     dev = evaluate(predictor, atis_dev)
     dev["select"] = dev["slot_f1"]
@@ -347,7 +352,7 @@ def train(args: argparse.Namespace) -> dict:
     name = args.name or f"{corpora}-{'' if args.unidirectional else 'bi'}{args.cell}"
     artifact = art_io.Artifact(model, words, chars, tags, intents, frame_tags, name=name, glove=glove,
                                gazetteer=gazetteer)
-    predictor = Predictor(artifact)
+    predictor = TorchPredictor(artifact)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps_per_epoch = math.ceil((len(epoch_examples(atis_train, sgd_train, args.atis_repeat, args.sgd_negatives,
                                                     random.Random(0))) + args.synth
@@ -378,8 +383,8 @@ def train(args: argparse.Namespace) -> dict:
                 shapes = [[t.shape for t in e.tokens] if rng.random() >= args.lowercase_aug
                           else [5 if t.shape == 5 else 1 for t in e.tokens] for e in batch]
             dropped = [drop_words(e.words, counts, args.word_dropout, rng) for e in batch]
-            enc = encode_batch([e.words for e in batch], words, chars, shapes,
-                               lexicon_ids([e.words for e in batch], glove, gazetteer))
+            enc = as_tensors(encode_batch([e.words for e in batch], words, chars, shapes,
+                                          lexicon_ids([e.words for e in batch], glove, gazetteer)))
             clean_words = enc["words"].clone()  # what the teacher sees: no word dropout
             for b, ws in enumerate(dropped):  # word dropout hides the word id; its characters stay visible
                 if ws:

@@ -4,7 +4,7 @@
 
 The file holds requests written for this project (one JSON object per line: ``text`` and the
 expected ``departure``, ``destination`` and ``time`` surface strings, or null). Each goes
-through ``POST /parse`` of an app built on the model, so the score is what a caller gets:
+through the engine's parser that ``POST /parse`` serves (``engine.Parser``), so the score is what a caller gets:
 the served frame, after date/time merging. A place counts when the served span equals the
 expected one (a ", ST" suffix may be left out, as in "Portland" for "Portland, ME"); a time when
 one of the two spans contains the other ("next Friday" for "on next Friday"); a null when
@@ -17,7 +17,7 @@ import argparse
 import json
 from pathlib import Path
 
-from .artifact import default_dir
+from engine.artifact import default_dir
 
 SLOTS = ("departure", "destination", "time")
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "typed_requests.jsonl"
@@ -33,17 +33,17 @@ def correct(slot: str, expected: str | None, served: str | None) -> bool:
 
 
 def run(model_dir: Path, path: Path, backend: str = "onnx") -> dict:
-    from app import create_app
-    from model.predict import Predictor
+    from datetime import datetime
 
-    app = create_app(predictor=Predictor.from_dir(model_dir, backend), config={"ACCESS_LOG": False})
-    client = app.test_client()
+    from engine import load_parser
+
+    parser = load_parser(model_dir, backend)
+    reference = datetime.fromisoformat("2026-10-15T09:00:00+00:00")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     hits = {s: 0 for s in SLOTS}
     misses = []
     for row in rows:
-        answer = client.post("/parse", json={"text": row["text"], "reference_time": "2026-10-15T09:00:00Z"})
-        slots = answer.get_json()["slots"]
+        slots = parser.parse([row["text"]], reference)[0]["slots"]  # the body POST /parse answers
         served = {s: (slots[s]["text"] if slots[s] else None) for s in SLOTS}
         ok = {s: correct(s, row[s], served[s]) for s in SLOTS}
         for s in SLOTS:

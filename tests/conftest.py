@@ -14,8 +14,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from model.artifact import default_dir  # noqa: E402
-from model.predict import Predictor  # noqa: E402
+from engine.artifact import default_dir  # noqa: E402
+from engine.predict import Predictor  # noqa: E402
 
 
 @pytest.fixture(scope="session")

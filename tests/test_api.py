@@ -225,15 +225,9 @@ def test_worst_case_request_answers_well_inside_the_worker_timeout(http, live_ur
 
 
 def test_a_backend_that_cannot_run_stops_start_up_with_a_message(monkeypatch):
-    import importlib.util
-
     from app import StartupError, create_app
 
-    monkeypatch.setenv("SLOT_BACKEND", "tensorrt")
-    with pytest.raises(StartupError, match="SLOT_BACKEND: Input should be 'torch', 'onnx' or 'onnx-int8'"):
-        create_app()
-    monkeypatch.setenv("SLOT_BACKEND", "torch")
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
-    with pytest.raises(StartupError, match="needs PyTorch.*requirements-dev.txt"):
-        create_app()
+    for backend in ("tensorrt", "torch"):  # the PyTorch reference is the training lab's, not the service's
+        monkeypatch.setenv("SLOT_BACKEND", backend)
+        with pytest.raises(StartupError, match="SLOT_BACKEND: Input should be 'onnx' or 'onnx-int8'"):
+            create_app()

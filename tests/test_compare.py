@@ -4,12 +4,12 @@ import dataclasses
 import pytest
 import torch
 
-from model.compare import matched_hidden
+from model.research.compare import matched_hidden
 from model.crf_baseline import CRFTagger, sentence_features, word_shape
 from model.data import read_atis
-from model.gradients import gradient_profile, last_token_gradients
+from model.research.gradients import gradient_profile, last_token_gradients
 from model.network import JointTagger, TaggerConfig
-from model.vocab import Vocab
+from engine.vocab import Vocab
 
 from conftest import FIXTURES
 

@@ -1,6 +1,6 @@
-from model.frame import build_frame, frame_slot, frame_spans
-from model.predict import Entity
-from model.tokenizer import tokenize
+from engine.frame import build_frame, frame_slot, frame_spans
+from engine.spans import Span as Entity
+from engine.tokenizer import tokenize
 
 
 def test_fine_labels_map_to_the_frame():

@@ -1,6 +1,6 @@
-from model.frame import frame_tags_from_fine
+from engine.frame import frame_tags_from_fine
 from model.metrics import score, span_scores
-from model.tokenizer import tokenize
+from engine.tokenizer import tokenize
 
 
 def test_exact_and_overlap_span_scores():
@@ -49,7 +49,7 @@ class _StubPredictor:
         self.entities = entities
 
     def predict_batch(self, texts):
-        from model.predict import Prediction
+        from engine.predict import Prediction
 
         return [Prediction(t, tokenize(t), [], [], [], "x", 1.0, [], frame_entities=self.entities[t]) for t in texts]
 
@@ -57,7 +57,7 @@ class _StubPredictor:
 def test_frame_spans_are_scored_as_annotated_and_as_served():
     from model.data import Example
     from model.metrics import evaluate_frames
-    from model.predict import Entity
+    from engine.spans import Span as Entity
 
     text = "Leaving on March 7th at 5:30 pm."
     toks = tokenize(text)

@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.resolve.dates import resolve_time
-from app.resolve.places import PlaceIndex
+from engine.resolve.dates import resolve_time
+from engine.resolve.places import PlaceIndex
 
 TPE = timezone(timedelta(hours=8))
 REF = datetime(2026, 10, 15, 9, 0, tzinfo=TPE)  # a Thursday

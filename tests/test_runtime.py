@@ -3,9 +3,11 @@ import numpy as np
 import pytest
 
 from conftest import FIXTURES
-from model.artifact import default_dir, load
+from engine.artifact import default_dir
+from engine.predict import Predictor, best_path, bio_penalties, viterbi
+from model.artifact import load
 from model.data import read_atis, read_sgd
-from model.predict import Predictor, best_path, bio_penalties, viterbi
+from model.torch_backend import TorchPredictor
 
 TEXTS = ([e.text for split in ("train", "dev", "test") for e in read_atis(FIXTURES / "data" / "atis" / split)]
          + [e.text for e in read_sgd(FIXTURES / "data" / "sgd-travel" / "train.jsonl")]
@@ -16,7 +18,7 @@ TEXTS = ([e.text for split in ("train", "dev", "test") for e in read_atis(FIXTUR
 @pytest.fixture(scope="module")
 def both():
     art = load(default_dir())
-    return Predictor(art, "torch"), Predictor(art, "onnx")
+    return TorchPredictor(art, "torch"), Predictor(art, "onnx")
 
 
 def test_onnx_backend_is_used_for_the_default_model(both):
@@ -43,15 +45,17 @@ def test_raw_network_outputs_agree_within_1e_4(both):
             np.testing.assert_allclose(a[k], b[k], atol=1e-4)
 
 
-def test_jordan_models_fall_back_to_pytorch():
+def test_jordan_models_run_in_pytorch_only():
     import dataclasses
 
     from model.network import JointTagger
 
     art = load(default_dir())
-    jordan = dataclasses.replace(art, model=JointTagger(dataclasses.replace(art.model.config, cell="jordan")))
-    p = Predictor(jordan, "onnx")
-    assert p.backend == "torch" and p.predict("fly to boston").tags
+    jordan = dataclasses.replace(art, model=JointTagger(dataclasses.replace(art.model.config, cell="jordan")),
+                                 graphs={}, _config=None)
+    assert TorchPredictor(jordan, "torch").predict("fly to boston").tags
+    with pytest.raises(ValueError, match="no ONNX graphs"):
+        Predictor(jordan, "onnx")
 
 
 def test_unknown_backend_is_refused():
@@ -83,14 +87,15 @@ def test_int8_backend_is_smaller_and_tags_like_the_reference(both):
 def test_cached_character_features_equal_the_network_s_own(both):
     import torch
 
-    from model import predict
-    from model.vocab import encode_batch
+    from engine import predict
+    from engine.vocab import encode_batch
+    from model.torch_backend import as_tensors
 
     torch_p, onnx_p = both
     words = ["boston", "taipei", "ciudad", "a" * 30, "2:45", "去台北", "boston"]  # repeated, over-long, non-Latin
     got = onnx_p._char_features(words)  # (N, F), computed or from the cache
     assert got.shape == (len(words), torch_p.model.config.char_filters)
-    enc = encode_batch([words], torch_p.artifact.words, torch_p.artifact.chars)
+    enc = as_tensors(encode_batch([words], torch_p.artifact.words, torch_p.artifact.chars))
     with torch.inference_mode():
         want = torch_p.model.char_cnn(enc["chars"])[0].numpy()  # (N, F)
     np.testing.assert_allclose(got, want, atol=1e-5)
@@ -100,14 +105,14 @@ def test_cached_character_features_equal_the_network_s_own(both):
 
 
 def test_character_feature_cache_is_bounded(both, monkeypatch):
-    from model import predict
+    from engine import predict
 
     onnx_p = both[1]
     monkeypatch.setattr(predict, "CHAR_CACHE_SIZE", 50)
     for i in range(20):
         onnx_p.predict(" ".join(f"w{i}x{j}" for j in range(10)))
         assert len(onnx_p._char_cache) <= 50
-    ref = Predictor(onnx_p.artifact, "torch").predict("fly from boston to denver")
+    ref = both[0].predict("fly from boston to denver")
     assert onnx_p.predict("fly from boston to denver").tags == ref.tags  # still right after clearing
 
 
@@ -115,7 +120,7 @@ def test_the_committed_graphs_match_the_pytorch_reference(both):
     """What the service runs: the artifact's own ONNX files (loaded without PyTorch's network)."""
     torch_p = both[0]
     served = Predictor.from_dir(default_dir(), "onnx")
-    assert served.model is None and served.backend == "onnx"
+    assert served.artifact.model is None and served.backend == "onnx"
     for a, b in zip(torch_p.predict_batch(TEXTS), served.predict_batch(TEXTS)):
         assert (a.tags, a.frame_tags, a.intent) == (b.tags, b.frame_tags, b.intent), a.text
         np.testing.assert_allclose(a.tag_probs, b.tag_probs, atol=1e-4)

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from app.schemas import ParseResponse, RasaParseResponse
-from app.service import reference_moment
+from engine.parser import reference_moment
 
 from conftest import FIXTURES
 
@@ -72,6 +72,6 @@ def test_a_turn_judged_out_of_scope_answers_an_empty_frame(predictor):
 @pytest.mark.parametrize("text,code", [("我想從台北飛到東京", "zh"), ("東京から大阪まで", "ja"), ("明日の朝", "ja"),
                                        ("서울에서 부산까지", "ko"), ("Flight to 東京 tomorrow", None), ("Zürich", None)])
 def test_script_decides_chinese_japanese_and_korean(text, code):
-    from app.language import script_language
+    from engine.language import script_language
 
     assert script_language(text) == code

@@ -4,8 +4,8 @@ from dataclasses import replace
 import numpy as np
 
 from model.data import (OUT_OF_SCOPE, UNSUPERVISED, clearly_non_travel, dialogue_split, read_other, read_sgd)
-from model.lexicon import GAZ_IN, GAZ_OUT, Gazetteer, lexicon_ids
-from model.vocab import Vocab
+from engine.lexicon import GAZ_IN, GAZ_OUT, Gazetteer, lexicon_ids
+from engine.vocab import Vocab
 
 from conftest import FIXTURES
 

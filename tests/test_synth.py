@@ -1,7 +1,7 @@
 import random
 
 from model import synth
-from model.data import tags_to_spans
+from engine.spans import tags_to_spans
 
 PLACES = ["Boston", "Ciudad de Mexico", "Portland, OR", "São Paulo", "nyc", "Las Vegas"]
 CODES = ["SFO", "JFK", "LHR", "NRT"]
@@ -16,7 +16,7 @@ def test_generated_spans_are_where_the_tags_put_them():
         tagged = tags_to_spans(e.tokens, e.frame_tags)
         assert len(tagged) == len(e.spans), e.text
         for t, g in zip(tagged, e.spans):  # same slot and start; the end differs at most by a dot ("p.m.")
-            assert (t["slot"], t["start"]) == (g["slot"], g["start"]) and e.text[t["end"]:g["end"]] in ("", "."), e.text
+            assert (t.label, t.start) == (g["slot"], g["start"]) and e.text[t.end:g["end"]] in ("", "."), e.text
         for slot, surface in gold:
             assert surface == surface.strip() and surface
             if slot in ("departure", "destination"):

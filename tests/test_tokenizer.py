@@ -1,6 +1,6 @@
 import pytest
 
-from model.tokenizer import ordinal_words, tokenize, words
+from engine.tokenizer import ordinal_words, tokenize, words
 
 
 def pairs(text):
@@ -54,7 +54,7 @@ def test_atis_text_round_trips():
 
 
 def test_shapes_record_what_the_user_typed():
-    from model.tokenizer import SHAPES
+    from engine.tokenizer import SHAPES
 
     toks = tokenize("Fly SFO to McAllen on the 2nd")
     assert [SHAPES[t.shape] for t in toks] == ["title", "upper", "lower", "mixed", "lower", "lower", "digit"]

@@ -8,7 +8,9 @@ from model import artifact as art_io
 from model import evaluate as evaluate_cli
 from model import train as train_cli
 from model.artifact import ArtifactError
-from model.predict import Predictor
+from engine import artifact as served_io
+from engine.predict import Predictor
+from model.torch_backend import TorchPredictor
 
 from conftest import FIXTURES
 
@@ -41,7 +43,7 @@ def test_training_writes_a_complete_artifact(trained):
 
 def test_trained_artifact_loads_and_predicts(trained):
     out, _ = trained
-    p = Predictor.from_dir(out)
+    p = TorchPredictor.from_dir(out)
     pred = p.predict("Fly from Chicago to an unseen place, Zanzibar!")
     assert len(pred.tags) == len(pred.tokens) == 8
     assert p.version == art_io.sha256_file(out / "weights.safetensors")[:8]
@@ -120,7 +122,7 @@ def test_joint_training_with_sgd_adds_a_frame_head(tmp_path):
         "--data", str(FIXTURES / "data"), "--out", str(out), "--sgd", "--city-swap", "0.5", "--epochs", "1",
         "--hidden", "16", "--emb-dim", "8", "--char-filters", "8", "--batch-size", "4", "--quiet"]))
     assert {"departure", "destination", "time", "micro", "return_time"} <= set(metrics["sgd_dev"])
-    p = Predictor.from_dir(out)
+    p = TorchPredictor.from_dir(out)
     assert p.artifact.frame_tags[0] == "O" and "B-return_time" in p.artifact.frame_tags
     assert p.artifact.model.config.n_shapes > 0
     pred = p.predict("I'm leaving on the 21st from Portland, OR to Seattle.")
@@ -132,8 +134,8 @@ def test_city_swap_keeps_labels_aligned():
     import random
 
     from model.data import read_atis
-    from model.frame import frame_tags_from_fine
-    from model.tokenizer import tokenize
+    from engine.frame import frame_tags_from_fine
+    from engine.tokenizer import tokenize
 
     e = read_atis(FIXTURES / "data" / "atis" / "train")[5]  # from new york to boston
     e.frame_tags = frame_tags_from_fine(e.tokens, e.tags)
@@ -186,14 +188,14 @@ def test_cosine_schedule_decays_the_learning_rate(tmp_path, monkeypatch):
 
 def test_serving_load_uses_the_graphs_without_the_network(trained):
     out, _ = trained
-    art = art_io.load(out, network=False)
+    art = served_io.load(out)
     assert art.model is None and set(art.graphs) == {"tagger", "chars"} and art.config.hidden == 16
-    served, ref = Predictor(art, "onnx"), Predictor.from_dir(out, "torch")
+    served, ref = Predictor(art, "onnx"), TorchPredictor.from_dir(out, "torch")
     text = "Fly from Chicago to an unseen place, Zanzibar!"
     a, b = served.predict(text), ref.predict(text)
     assert a.tags == b.tags and a.intent == b.intent and a.frame_tags == b.frame_tags
     with pytest.raises(ValueError, match="network"):
-        Predictor(art, "torch")
+        TorchPredictor(art, "torch")
 
 
 def test_tampered_or_missing_graphs_are_refused(trained, tmp_path):
@@ -201,10 +203,10 @@ def test_tampered_or_missing_graphs_are_refused(trained, tmp_path):
     g = d / "tagger.onnx"
     g.write_bytes(g.read_bytes()[:-10])
     with pytest.raises(ArtifactError, match="tagger.onnx"):
-        art_io.load(d, network=False)
+        served_io.load(d)
     g.unlink()
     with pytest.raises(ArtifactError, match="missing artifact file.*tagger.onnx"):
-        art_io.load(d, network=False)
+        served_io.load(d)
 
 
 def test_graphs_exported_from_other_weights_are_refused(trained, tmp_path):
@@ -213,7 +215,7 @@ def test_graphs_exported_from_other_weights_are_refused(trained, tmp_path):
     cfg["onnx"]["from_weights_sha256"] = "0" * 64
     (d / "config.json").write_text(json.dumps(cfg))
     with pytest.raises(ArtifactError, match="other weights"):
-        art_io.load(d, network=False)
+        served_io.load(d)
 
 
 def test_distillation_from_a_teacher_artifact(trained, tmp_path):
@@ -253,7 +255,7 @@ def test_scoped_training_stores_its_lexicon_and_out_of_scope_intent(scoped):
 
 def test_scoped_model_serves_the_same_from_onnx_without_torch(scoped):
     out, _ = scoped
-    ref, served = Predictor.from_dir(out, "torch"), Predictor.from_dir(out, "onnx")
+    ref, served = TorchPredictor.from_dir(out, "torch"), Predictor.from_dir(out, "onnx")
     assert served.artifact.model is None and served.artifact.glove is not None
     assert set(served.artifact.crf) == {f"{m}.{p}" for m in ("tag_crf", "frame_crf") for p in ("transitions", "start", "end")}
     for text in ("fly from New York to Boston tomorrow", "my luggage and a stroller", "What's the weather?"):

@@ -17,8 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .artifact import Artifact
-from .data import Example
+from engine.artifact import Artifact
+from ..data import Example
 
 
 def last_token_gradients(art: Artifact, example: Example) -> np.ndarray:

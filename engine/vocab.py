@@ -52,13 +52,11 @@ def char_ids(words: list[str], chars: Vocab, C: int) -> np.ndarray:
 
 def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
                  shapes: list[list[int]] | None = None, lexicon: dict | None = None) -> dict:
-    """Pad a batch of token lists: word ids (B, T), char ids (B, T, C), shape ids (B, T), lengths (B,),
-    and the ``lexicon`` id arrays (:func:`model.lexicon.lexicon_ids`: glove, gaz) when given.
+    """Pad a batch of token lists as numpy arrays: word ids (B, T), char ids (B, T, C), shape ids (B, T),
+    lengths (B,), and the ``lexicon`` id arrays (:func:`engine.lexicon.lexicon_ids`: glove, gaz) when given.
 
-    Built in numpy (one array per input, not one tensor per word) and handed to torch without a copy.
+    One array per input, not one per word; the training lab hands them to PyTorch without a copy.
     """
-    import torch
-
     B = len(sentences)
     T = max(1, max((len(s) for s in sentences), default=1))
     word_ids = np.zeros((B, T), dtype=np.int64)
@@ -74,6 +72,4 @@ def encode_batch(sentences: list[list[str]], words: Vocab, chars: Vocab | None,
         if char_arr is not None:
             char_arr[b, : len(sent)] = char_ids(sent, chars, C)
     lengths = np.array([max(1, len(s)) for s in sentences], dtype=np.int64)
-    as_tensor = lambda a: torch.from_numpy(a) if a is not None else None  # noqa: E731
-    return {"words": as_tensor(word_ids), "chars": as_tensor(char_arr), "shapes": as_tensor(shape_ids),
-            "lengths": as_tensor(lengths)} | {k: as_tensor(v) for k, v in (lexicon or {}).items()}
+    return {"words": word_ids, "chars": char_arr, "shapes": shape_ids, "lengths": lengths} | (lexicon or {})

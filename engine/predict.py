@@ -1,8 +1,10 @@
-"""Inference: text -> tokens, BIO tags with probabilities, entities and intent.
+"""Inference: text -> tokens, BIO tags with probabilities, spans and intent (ONNX Runtime, no PyTorch).
 
 Tags are decoded with a constrained Viterbi pass over the per-token label
-log-probabilities: an ``I-x`` tag may only follow ``B-x`` or ``I-x``. Each
-token's confidence is the model's probability of the tag it was given.
+log-probabilities: an ``I-x`` tag may only follow ``B-x`` or ``I-x`` (plus a CRF
+layer's learned transition scores, when the model has one). Each token's
+confidence is the model's probability of the tag it was given. The training lab
+runs the same decoding over its PyTorch network (``model.torch_backend``).
 """
 from __future__ import annotations
 
@@ -13,23 +15,14 @@ import numpy as np
 
 from . import runtime
 from .artifact import Artifact, load
-from .data import OUT_OF_SCOPE, tags_to_spans
+from .labels import OUT_OF_SCOPE
 from .lexicon import lexicon_ids
+from .spans import Span, tags_to_spans
 from .tokenizer import Token, tokenize
-from .vocab import MAX_WORD_CHARS, char_ids, encode_batch
+from .vocab import MAX_WORD_CHARS, char_ids
 
 CHAR_CACHE_SIZE = 20_000  # words whose character features a predictor keeps
 SCOPE_THRESHOLD = 0.5  # a turn is out of scope when P(out_of_scope) reaches this (unless the artifact chose one)
-
-
-@dataclass
-class Entity:
-    label: str
-    start: int  # character offsets into the input text, end exclusive
-    end: int
-    confidence: float
-    first: int  # token indices, inclusive
-    last: int
 
 
 @dataclass
@@ -38,21 +31,21 @@ class Prediction:
     tokens: list[Token]
     tags: list[str]
     tag_probs: list[float]
-    entities: list[Entity]
+    entities: list[Span]
     intent: str
     intent_confidence: float
     intent_ranking: list[tuple[str, float]]
     frame_tags: list[str] | None = None  # from the frame head, when the model has one
-    frame_entities: list[Entity] | None = None
+    frame_entities: list[Span] | None = None
     out_of_scope_probability: float | None = None  # None: the model has no out_of_scope intent
     out_of_scope: bool = False  # judged not a travel request: the served frame stays empty
 
     @property
-    def slot_entities(self) -> list[Entity]:
+    def slot_entities(self) -> list[Span]:
         """What fills the booking frame: the frame head's spans, else the fine entities."""
         return self.frame_entities if self.frame_entities is not None else self.entities
 
-    def served_entities(self) -> list[Entity]:
+    def served_entities(self) -> list[Span]:
         """The frame's spans as served: none for a turn judged out of scope."""
         return [] if self.out_of_scope else self.slot_entities
 
@@ -121,23 +114,25 @@ def bio_penalties(tags: list[str], crf: dict | None = None, prefix: str = "") ->
     return trans, start
 
 
-BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKENDS = ("onnx", "onnx-int8")
 
 
 class Predictor:
     """Wraps a loaded :class:`Artifact` for inference on raw text.
 
-    ``backend="torch"`` runs the PyTorch module (the reference; used while
-    training); ``backend="onnx"`` runs the same weights through ONNX Runtime
-    (:mod:`model.runtime`), which is what the service uses; ``"onnx-int8"``
-    runs them quantized to int8.
+    ``backend="onnx"`` runs the artifact's graphs through ONNX Runtime
+    (:mod:`engine.runtime`), which is what the service uses; ``"onnx-int8"``
+    runs them quantized to int8. (The PyTorch reference is the training lab's
+    ``model.torch_backend.TorchPredictor``, a subclass.)
     """
 
-    def __init__(self, artifact: Artifact, backend: str = "torch", scope_threshold: float | None = None):
+    backends = BACKENDS
+
+    def __init__(self, artifact: Artifact, backend: str = "onnx", scope_threshold: float | None = None):
         """``scope_threshold``: P(out_of_scope) at or over which a turn is out of scope; default: the one
         training chose on held-out dialogues (``meta["scope_threshold"]``), else :data:`SCOPE_THRESHOLD`."""
-        if backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        if backend not in self.backends:
+            raise ValueError(f"backend must be one of {self.backends}, got {backend!r}")
         if scope_threshold is None:
             scope_threshold = float(artifact.meta.get("scope_threshold", SCOPE_THRESHOLD))
         if not 0 < scope_threshold <= 1:
@@ -146,24 +141,19 @@ class Predictor:
         self._oos = artifact.intents.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in artifact.intents else None
         self.artifact = artifact
         self.config = artifact.config
-        self.model = artifact.model.eval() if artifact.model is not None else None
         self._set_penalties(artifact.crf)
-        self._onnx = None
-        if backend != "torch" and runtime.supported(self.config):
-            if self.model is not None:  # exported from the weights in hand: exact by construction
-                from .export import export_graphs
-
-                graphs = export_graphs(self.model)
-            else:  # the graphs the artifact carries (verified against its weights by artifact.load)
-                graphs = artifact.graphs
-            self._onnx = runtime.OnnxTagger(graphs, self.config, quantize=backend == "onnx-int8")
-        if self._onnx is None and self.model is None:
-            raise ValueError("this artifact was loaded without its network (network=False): "
-                             "the PyTorch backend needs it")
-        self.backend = backend if self._onnx is not None else "torch"
+        self.backend = backend
+        self._onnx = self._runtime(backend)
         self._char_cache: dict[str, np.ndarray] = {}  # word -> (F,) character features (ONNX path)
         # no warm-up here: an ONNX Runtime session built before gunicorn forks would be inherited by
         # the workers, and tearing it down there can hang their exit; post_fork warms each worker up
+
+    def _runtime(self, backend: str):
+        """What runs the network: the artifact's graphs (verified against its weights by artifact.load)."""
+        if not self.artifact.graphs or not runtime.supported(self.config):
+            raise ValueError("this artifact carries no ONNX graphs to run (Jordan networks, or graphs never "
+                             "exported: python -m model.export)")
+        return runtime.OnnxTagger(self.artifact.graphs, self.config, quantize=backend == "onnx-int8")
 
     def _set_penalties(self, crf: dict) -> None:
         """Decoding scores, built once (with a CRF layer: its learned scores added in)."""
@@ -172,9 +162,9 @@ class Predictor:
         self._frame = bio_penalties(art.frame_tags, crf, "frame_crf") if art.frame_tags else None
 
     @classmethod
-    def from_dir(cls, path: str | Path, backend: str = "torch", scope_threshold: float | None = None) -> "Predictor":
-        """ONNX backends load the artifact's graphs and never import PyTorch (unless it has no graphs)."""
-        return cls(load(path, network=backend == "torch"), backend, scope_threshold)
+    def from_dir(cls, path: str | Path, backend: str = "onnx", scope_threshold: float | None = None) -> "Predictor":
+        """The artifact's graphs, verified, in ONNX Runtime (PyTorch is never imported)."""
+        return cls(load(path), backend, scope_threshold)
 
     @property
     def has_scope(self) -> bool:
@@ -193,24 +183,13 @@ class Predictor:
         """Run once, so that this process's lazily built state (an ONNX Runtime session) exists."""
         self.predict("fly from boston to denver tomorrow")
 
-    def _decode(self, tokens, logp: np.ndarray, labels, penalties) -> tuple[list[str], list[float], list[Entity]]:
+    def _decode(self, tokens, logp: np.ndarray, labels, penalties) -> tuple[list[str], list[float], list[Span]]:
         if not tokens:
             return [], [], []
         path = best_path(logp, *penalties)
         tags = [labels[i] for i in path]
         tag_probs = np.exp(logp[np.arange(len(path)), path]).tolist()
-        entities = [
-            Entity(s["slot"], s["start"], s["end"], min(tag_probs[s["first"]: s["last"] + 1]), s["first"], s["last"])
-            for s in tags_to_spans(tokens, tags)
-        ]
-        return tags, tag_probs, entities
-
-    def _encode(self, token_lists: list[list[Token]]) -> dict:
-        art = self.artifact
-        sentences = [[t.text for t in toks] for toks in token_lists]
-        return encode_batch(sentences, art.words, art.chars,
-                            [[t.shape for t in toks] for toks in token_lists] if self.config.n_shapes else None,
-                            lexicon_ids(sentences, art.glove, art.gazetteer))
+        return tags, tag_probs, tags_to_spans(tokens, tags, tag_probs)
 
     def _char_features(self, words: list[str]) -> np.ndarray:
         """(N, F) character-CNN features of ``words``, from the per-word cache or computed for the new ones."""
@@ -244,38 +223,20 @@ class Predictor:
 
     def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
         """Per sentence: "tags" (T, n_tags) and "frame" (T, n_frame) log-probabilities, "intent" (n_intents,)
-        probabilities (see :func:`model.network.probabilities`)."""
-        if self._onnx is not None:
-            # group by length: each group is one unpadded batch
-            out: list[dict[str, np.ndarray]] = [{} for _ in token_lists]
-            groups: dict[int, list[int]] = {}
-            for i, toks in enumerate(token_lists):
-                groups.setdefault(len(toks), []).append(i)
-            for idx in groups.values():
-                res = self._onnx(self._feeds([token_lists[i] for i in idx]))
-                for j, i in enumerate(idx):
-                    out[i] = {k: v[j] for k, v in res.items()}
-            return out
-        import torch
-
-        from .network import probabilities
-
-        batch = self._encode(token_lists)
-        device = self.model.word_emb.weight.device
-        if device.type != "cpu":  # training on an accelerator evaluates there too
-            batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}
-        with torch.inference_mode():
-            out = self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"],
-                             batch.get("glove"), batch.get("gaz"))
-            res = {k: v.float().cpu().numpy() for k, v in probabilities(out).items()}
-        return [{k: v[b] for k, v in res.items()} for b in range(len(token_lists))]
+        probabilities (as the training lab's ``model.network.probabilities`` computes them)."""
+        # group by length: each group is one unpadded batch
+        out: list[dict[str, np.ndarray]] = [{} for _ in token_lists]
+        groups: dict[int, list[int]] = {}
+        for i, toks in enumerate(token_lists):
+            groups.setdefault(len(toks), []).append(i)
+        for idx in groups.values():
+            res = self._onnx(self._feeds([token_lists[i] for i in idx]))
+            for j, i in enumerate(idx):
+                out[i] = {k: v[j] for k, v in res.items()}
+        return out
 
     def predict_batch(self, texts: list[str]) -> list[Prediction]:
         art = self.artifact
-        if self.model is not None and self.config.crf != "none" and not art.crf:
-            # a network being trained: its CRF scores change between calls, so read them each time
-            self._set_penalties({k: v.detach().float().cpu().numpy() for k, v in self.model.state_dict().items()
-                                 if k.split(".")[0] in ("tag_crf", "frame_crf")})
         token_lists = [tokenize(t) for t in texts]
         results = []
         for text, tokens, out in zip(texts, token_lists, self._scores(token_lists)):

@@ -25,9 +25,7 @@ supervision of the frame head use this form.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .data import tags_to_spans
+from .spans import Span, tags_to_spans
 from .tokenizer import Token
 
 FRAME_SLOTS = ("departure", "destination", "time")
@@ -55,19 +53,6 @@ def frame_slot(label: str) -> str | None:
     return _PREFIXES.get(label.split(".", 1)[0]) if "." in label else None
 
 
-@dataclass
-class Piece:
-    """Something with a label, character and token extent and a confidence (an entity)."""
-
-    label: str
-    start: int
-    end: int
-    confidence: float
-    first: int
-    last: int
-    kind: str | None = None  # "date", "time" or "place" for a fine entity; None for a frame label
-
-
 def kind(label: str) -> str | None:
     """What a fine label names: "date", "time" or "place"; None for frame labels and the rest."""
     slot = frame_slot(label)
@@ -77,7 +62,7 @@ def kind(label: str) -> str | None:
     return "date" if prefix.endswith("_date") else "time" if prefix.endswith("_time") else "place"
 
 
-def _mergeable(a: Piece, b: Piece, tokens: list[Token], text: str | None = None) -> bool:
+def _mergeable(a: Span, b: Span, tokens: list[Token], text: str | None = None) -> bool:
     """``b`` continues ``a``: places when adjacent with at most a comma between them
     ("washington dc", "Portland, OR"); dates and times when only connector words lie
     between them ("and" only alone)."""
@@ -90,19 +75,19 @@ def _mergeable(a: Piece, b: Piece, tokens: list[Token], text: str | None = None)
 
 
 def candidates(entities: list, tokens: list[Token], text: str | None = None,
-               split: bool = False) -> dict[str, list[Piece]]:
+               split: bool = False) -> dict[str, list[Span]]:
     """Candidate spans per frame slot, with date/time pieces merged (``split``: only within a kind)."""
-    out: dict[str, list[Piece]] = {s: [] for s in ALL_FRAME_LABELS}
+    out: dict[str, list[Span]] = {s: [] for s in ALL_FRAME_LABELS}
     for e in sorted(entities, key=lambda e: e.start):
         slot = frame_slot(e.label)
         if slot is None:
             continue
-        piece = Piece(slot, e.start, e.end, e.confidence, e.first, e.last, kind(e.label))
+        piece = Span(slot, e.start, e.end, e.confidence, e.first, e.last, kind(e.label))
         group = out[slot]
         joins = group and (not split or piece.kind is not None and group[-1].kind == piece.kind)
         if joins and _mergeable(group[-1], piece, tokens, text):
             last = group[-1]
-            group[-1] = Piece(slot, last.start, max(last.end, piece.end), min(last.confidence, piece.confidence),
+            group[-1] = Span(slot, last.start, max(last.end, piece.end), min(last.confidence, piece.confidence),
                               last.first, piece.last, last.kind)
         else:
             group.append(piece)
@@ -123,7 +108,7 @@ def build_frame(text: str, tokens: list[Token], entities: list,
     return frame
 
 
-def frame_spans(tokens: list[Token], entities: list, text: str | None = None, split: bool = False) -> list[Piece]:
+def frame_spans(tokens: list[Token], entities: list, text: str | None = None, split: bool = False) -> list[Span]:
     """Every frame span (not only the best per slot): date/time pieces merged as served, or with
     ``split`` as annotated (a date and a time apart, frame-head spans as tagged)."""
     return sorted((p for group in candidates(entities, tokens, text, split).values() for p in group),
@@ -136,8 +121,7 @@ def frame_tags_from_fine(tokens: list[Token], fine_tags: list[str]) -> list[str]
     Used to supervise the frame head with ATIS. Spans follow SGD-travel's convention:
     a date and a clock time are two spans, and a date includes a leading "the" ("the 11th").
     """
-    pieces = [Piece(s["slot"], s["start"], s["end"], 1.0, s["first"], s["last"])
-              for s in tags_to_spans(tokens, fine_tags)]
+    pieces = tags_to_spans(tokens, fine_tags)
     tags = ["O"] * len(tokens)
     for p in frame_spans(tokens, pieces, split=True):
         first = p.first

@@ -1,6 +1,6 @@
 """The recurrent families side by side on ATIS, with a CRF peer and a gradient plot.
 
-    python -m model.compare --data ../shared/data --out model/comparison
+    python -m model.research.compare --data ../shared/data --out model/comparison
 
 Trains, on ATIS train with dev for early stopping (``model.train``, word
 embeddings only: no char CNN, no casing feature, so the encoder is what
@@ -33,9 +33,9 @@ from pathlib import Path
 
 import torch
 
-from .data import read_atis
-from .network import JointTagger, TaggerConfig
-from .vocab import Vocab
+from ..data import read_atis
+from ..network import JointTagger, TaggerConfig
+from engine.vocab import Vocab
 
 # (label, cell, bidirectional, layers, context words either side)
 FAMILIES = [
@@ -96,9 +96,9 @@ def predict_latencies_ms(predictor, texts: list[str], warm: int = 20) -> list[fl
 
 def run_one(job: dict) -> dict:
     """One training run in a worker process: train, then time single-utterance prediction."""
-    from . import train as train_mod
-    from .artifact import load
-    from .predict import Predictor
+    from .. import train as train_mod
+    from ..artifact import load
+    from ..torch_backend import TorchPredictor as Predictor
 
     torch.set_num_threads(1)
     log = Path(job["workdir"]) / f"{job['slug']}.log"
@@ -121,9 +121,9 @@ def run_one(job: dict) -> dict:
 
 
 def run_crf(atis: Path, n_latency: int) -> dict:
-    from .crf_baseline import CRFTagger, sentence_features
-    from .metrics import score
-    from .tokenizer import tokenize
+    from ..crf_baseline import CRFTagger, sentence_features
+    from ..metrics import score
+    from engine.tokenizer import tokenize
 
     train, dev, test = (read_atis(atis / s) for s in ("train", "dev", "test"))
     t0 = time.perf_counter()
@@ -187,9 +187,9 @@ def markdown_table(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    from .artifact import load
+    from ..artifact import load
     from .gradients import gradient_profile, plot_profiles
-    from .data import atis_dir
+    from ..data import atis_dir
 
     started = time.perf_counter()
     atis = atis_dir(args.data)
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
 
     rows = summarise(runs, crf)
     total = time.perf_counter() - started
-    result = {"command": "python -m model.compare " + " ".join(argv if argv is not None else sys.argv[1:]),
+    result = {"command": "python -m model.research.compare " + " ".join(argv if argv is not None else sys.argv[1:]),
               "machine": {"cpus": mp.cpu_count(), "jobs": args.jobs, "torch_threads_per_job": 1,
                           "python": platform.python_version(), "torch": torch.__version__},
               "wall_seconds": total, "parameter_target": target, "rows": rows, "runs": runs,

@@ -1,15 +1,15 @@
-"""Turns model predictions into the API's answers: frame, resolved values, missing slots."""
+"""Text in, answer out: the predictor's spans turned into the frame, resolved values, missing slots,
+the out-of-scope and language decisions. The object the HTTP layer (``app/``) adapts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
-from model.data import OUT_OF_SCOPE
-from model.frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
-from model.predict import Prediction, Predictor
-
+from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
+from .labels import OUT_OF_SCOPE
 from .language import ENGLISH, Language, LanguageDetector
+from .predict import Prediction, Predictor
 from .resolve.dates import resolve_time
 from .resolve.places import PlaceIndex
 

