@@ -12,8 +12,10 @@ WORKDIR /srv
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
+# The engine and its HTTP layer; of the training lab, only the committed model artifact.
+COPY engine/ engine/
 COPY app/ app/
-COPY model/ model/
+COPY model/artifacts/default/ model/artifacts/default/
 
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin slot
 USER 10001

@@ -1,6 +1,5 @@
 """The image's files: hadolint on the Dockerfile, the compose file's settings, and the
 exact command the image runs, started here and called over HTTP."""
-import pytest
 import json
 import os
 import re
@@ -14,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import time
 from pathlib import Path
 
+import pytest
 import requests
 import yaml
 
@@ -64,17 +64,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_image_command(env_extra: dict) -> subprocess.Popen:
+def start_image_command(env_extra: dict, cwd: Path = ROOT) -> subprocess.Popen:
     cmd = dockerfile_cmd()
     exe = VENV_BIN / cmd[0]
     env = dict(os.environ, **env_extra)
-    return subprocess.Popen([str(exe), *cmd[1:]], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    env.pop("PYTHONPATH", None)
+    return subprocess.Popen([str(exe), *cmd[1:]], cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
 
 
-def test_image_command_serves_parse_under_gunicorn():
+def image_tree(dst: Path) -> Path:
+    """The files the Dockerfile copies into the image (its COPY lines), laid out under ``dst``."""
+    for src, to in re.findall(r"^COPY\s+(\S+)\s+(\S+)\s*$", (ROOT / "Dockerfile").read_text(), re.M):
+        if (ROOT / src).is_dir():
+            shutil.copytree(ROOT / src, dst / to, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(ROOT / src, dst / to)
+    return dst
+
+
+def test_image_command_serves_parse_under_gunicorn(tmp_path):
+    """The image's command, run in a directory holding only what the Dockerfile copies (the engine,
+    the HTTP layer and the committed artifact: none of the training lab's code)."""
+    tree = image_tree(tmp_path)
+    assert not (tree / "model" / "train.py").exists() and (tree / "engine").is_dir()
     port = free_port()
-    proc = start_image_command({"SLOT_BIND": f"127.0.0.1:{port}", "SLOT_WORKERS": "2"})
+    proc = start_image_command({"SLOT_BIND": f"127.0.0.1:{port}", "SLOT_WORKERS": "2"}, cwd=tree)
     base = f"http://127.0.0.1:{port}"
     output: list[str] = []  # the server's output, read as it comes
     reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
