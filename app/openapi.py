@@ -5,8 +5,7 @@ import html
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, current_app, jsonify
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic import TypeAdapter
 
 from . import schemas as s
 
@@ -21,8 +20,8 @@ class Route:
     path: str
     method: str
     summary: str
-    request: type[BaseModel] | None
-    response: type[BaseModel] | None
+    request: type | None  # a pydantic model
+    response: type | None  # a pydantic model or a typed dictionary (engine.result)
     array: bool = False  # the response is a JSON array of ``response``
     errors: tuple[int, ...] = ()
     secured: bool = False
@@ -32,11 +31,11 @@ class Route:
 
 
 ROUTES = [
-    Route("/parse", "post", "Parse one utterance into the booking frame", s.ParseRequest, s.ParseResponse,
+    Route("/parse", "post", "Parse one utterance into the booking frame", s.ParseRequest, s.ParseResult,
           errors=(400, 401, 413, 415, 422), secured=True,
           description="Frame slots with resolved values, fine entities, intent, offsets and confidences."),
     Route("/parse/batch", "post", f"Parse up to {s.MAX_BATCH} utterances in one model call", s.BatchRequest,
-          s.ParseResponse, array=True, errors=(400, 401, 413, 415, 422), secured=True,
+          s.ParseResult, array=True, errors=(400, 401, 413, 415, 422), secured=True,
           description="Answers a JSON array of /parse results, in the order of `texts`."),
     Route("/model/parse", "post", "Rasa-compatible NLU parse", s.RasaParseRequest, s.RasaParseResponse,
           errors=(400, 401, 413, 415, 422), secured=True,
@@ -55,9 +54,11 @@ def build_spec() -> dict:
             models.append((r.request, "validation"))
         if r.response:
             models.append((r.response, "serialization"))
-    keymap, defs = models_json_schema(models, ref_template="#/components/schemas/{model}")
-    def ref(model: type[BaseModel], mode: str) -> dict:
-        return keymap[(model, mode)]
+    keymap, defs = TypeAdapter.json_schemas([((m, mode), mode, TypeAdapter(m)) for m, mode in dict.fromkeys(models)],
+                                            ref_template="#/components/schemas/{model}")
+
+    def ref(model: type, mode: str) -> dict:
+        return keymap[((model, mode), mode)]
 
     problem = {"application/problem+json": {"schema": ref(s.Problem, "serialization")}}
     paths: dict = {}

@@ -1,4 +1,5 @@
-"""Request and response bodies of the HTTP API, as pydantic models (the OpenAPI spec is built from these)."""
+"""Request and response bodies of the HTTP API: pydantic models for requests and the HTTP layer's own
+answers, the engine's :class:`engine.result.ParseResult` for /parse (the OpenAPI spec is built from these)."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -85,77 +86,9 @@ class RasaParseRequest(BaseModel):
     _blank = field_validator("text")(_not_blank)
 
 
-class Place(BaseModel):
-    city: str
-    country: str = Field(description="ISO 3166-1 alpha-2 code.")
-    airports: list[str] = Field(description="IATA codes, international airports first.")
-
-
-class Slot(BaseModel):
-    text: str = Field(description="Exactly request_text[start:end].")
-    start: int = Field(description="Character offset into the request's text (inclusive).")
-    end: int = Field(description="Character offset into the request's text (exclusive).")
-    confidence: float = Field(ge=0, le=1, description="Model probability.")
-    value: str | Place | None = Field(
-        description="Resolved value: an ISO 8601 date or date-time for times, a place with airports for "
-                    "departure/destination; null when it cannot be resolved.")
-
-
-class Entity(BaseModel):
-    entity: str = Field(description="Fine ATIS label, e.g. fromloc.city_name.")
-    text: str
-    start: int
-    end: int
-    confidence: float = Field(ge=0, le=1)
-
-
-class Slots(BaseModel):
-    departure: Slot | None
-    destination: Slot | None
-    time: Slot | None
-
-
-class Intent(BaseModel):
-    name: str
-    confidence: float = Field(ge=0, le=1)
-
-
-class OutOfScope(BaseModel):
-    """Why a turn is not answered with a frame."""
-
-    reason: Literal["not_travel", "language"] = Field(
-        description="not_travel: the model judged it not a flight, bus or train request (P(out_of_scope) at or "
-                    "over SLOT_SCOPE_THRESHOLD); language: not in English, the language the model reads.")
-    confidence: float = Field(ge=0, le=1, description="P(out_of_scope) from the model, or the language detector's "
-                                                      "confidence in the detected language.")
-
-
-class Language(BaseModel):
-    code: str = Field(description="ISO 639-1 code of the detected language (en, es, fr, de, it, pt, zh, ja, ko).",
-                      examples=["en"])
-    confidence: float | None = Field(
-        ge=0, le=1, description="The detector's confidence; null when every word is one the model was trained on "
-                                "and the text is ASCII (read as English without running the detector).")
-
-
-class ModelInfo(BaseModel):
-    name: str
-    version: str = Field(description="First 8 hex digits of the SHA-256 of the weights.")
-
-
-class ParseResponse(BaseModel):
-    text: str
-    in_scope: bool = Field(description="false: not a travel request, or not in English; the frame is then empty.")
-    out_of_scope: OutOfScope | None = Field(description="Why the turn is out of scope; null when in scope.")
-    language: Language
-    intent: Intent = Field(description="The travel intent (ATIS's, without the atis_ prefix), or out_of_scope.")
-    slots: Slots
-    return_time: Slot | None = Field(description="When the return trip happens, if said.")
-    missing: list[Literal["departure", "destination", "time"]] = Field(
-        description="Frame slots still unfilled, in frame order: what the bot should ask next.")
-    entities: list[Entity]
-    model: ModelInfo
-
+# The /parse answer's type lives with the code that builds it (engine/result.py: typed dictionaries);
+# the OpenAPI spec is generated from it, so the two cannot drift.
+from engine.result import Intent, Language, ModelInfo, ParseResult, Place  # noqa: E402, F401
 
 class RasaEntity(BaseModel):
     entity: str

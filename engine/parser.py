@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
+from . import result as r
 from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
 from .labels import OUT_OF_SCOPE
 from .language import ENGLISH, Language, LanguageDetector
@@ -60,9 +61,10 @@ class Parser:
             return Language(ENGLISH, None)
         return self.language.detect(pred.text, [t.text for t in pred.tokens])
 
-    def result(self, pred: Prediction, reference: datetime, expected_slot: str | None = None) -> dict:
-        """The ``/parse`` answer. A turn in another language, or judged not a travel request, answers
-        ``in_scope: false`` with the reason, intent ``out_of_scope`` and an empty frame.
+    def result(self, pred: Prediction, reference: datetime, expected_slot: str | None = None) -> r.ParseResult:
+        """The answer for one prediction (:class:`engine.result.ParseResult`, what ``/parse`` serves). A turn
+        in another language, or judged not a travel request, answers ``in_scope: false`` with the reason,
+        intent ``out_of_scope`` and an empty frame.
 
         With ``expected_slot`` the bot says it just asked a travel question, so the turn is an answer
         within a travel dialogue: a short reply ("Next Monday.", "NYC.") is not judged out of scope
@@ -71,42 +73,42 @@ class Parser:
         text = pred.text
         language = self.language_of(pred)
         if not language.english:
-            scope = {"reason": "language", "confidence": language.confidence}
+            scope: r.OutOfScope | None = {"reason": "language", "confidence": language.confidence}
         elif pred.out_of_scope and not expected_slot:
             scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
         else:
             scope = None
+        frame: dict[str, r.Slot | None] = dict.fromkeys(ALL_FRAME_LABELS)
+        entities: list[r.Entity] = []
         if scope is None:
-            frame = self.frame(pred, expected_slot)
-            for slot, span in frame.items():
+            for slot, span in self.frame(pred, expected_slot).items():
                 if span is not None:
-                    span["value"] = self.resolve(slot, span, reference)
-            entities = [
-                {"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
-                 "confidence": round(e.confidence, 4)}
-                for e in pred.entities
-            ]
+                    frame[slot] = {"text": span["text"], "start": span["start"], "end": span["end"],
+                                   "confidence": span["confidence"], "value": self.resolve(slot, span, reference)}
+            entities = [{"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
+                         "confidence": round(e.confidence, 4)} for e in pred.entities]
             name, conf = pred.intent, pred.intent_confidence
             if name == OUT_OF_SCOPE:  # judged out of scope, answered in scope (expected_slot): the best travel intent
-                name, conf = next((r for r in pred.intent_ranking if r[0] != OUT_OF_SCOPE), (name, conf))
-            intent = {"name": intent_name(name), "confidence": round(conf, 4)}
+                name, conf = next((x for x in pred.intent_ranking if x[0] != OUT_OF_SCOPE), (name, conf))
+            intent: r.Intent = {"name": intent_name(name), "confidence": round(conf, 4)}
         else:
-            frame, entities = dict.fromkeys(ALL_FRAME_LABELS), []
             intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}
-        return {
+        # dict literals typed by engine.result (for a type checker; at run time they cost what a literal costs)
+        answer: r.ParseResult = {
             "text": text,
             "in_scope": scope is None,
             "out_of_scope": scope,
             "language": {"code": language.code, "confidence": language.confidence},
             "intent": intent,
-            "slots": {s: frame[s] for s in FRAME_SLOTS},
+            "slots": {"departure": frame["departure"], "destination": frame["destination"], "time": frame["time"]},
             "return_time": frame["return_time"],
             "missing": [s for s in FRAME_SLOTS if frame[s] is None],
             "entities": entities,
             "model": {"name": self.predictor.name, "version": self.predictor.version},
         }
+        return answer
 
-    def parse(self, texts: list[str], reference: datetime, expected_slot: str | None = None) -> list[dict]:
+    def parse(self, texts: list[str], reference: datetime, expected_slot: str | None = None) -> list[r.ParseResult]:
         """One batched model call for all ``texts``."""
         return [self.result(p, reference, expected_slot) for p in self.predictor.predict_batch(texts)]
 

@@ -54,6 +54,18 @@ def crf_peer(sgd_train, sgd_dev, other_dev, surface: bool) -> dict:
     return out
 
 
+def record(model_dir: Path, results: dict, backend: str) -> None:
+    """Store the report in the artifact's metrics.json beside training's own figures (atomically)."""
+    path = Path(model_dir) / "metrics.json"
+    metrics = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    for key, value in results.items():
+        metrics[key.removeprefix("atis_") if key in ("atis_dev", "atis_test") else key] = value
+    metrics["evaluated_with"] = f"python -m model.evaluate --backend {backend}"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    tmp.replace(path)
+
+
 def main(argv: list[str] | None = None) -> dict:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
@@ -66,6 +78,9 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--no-sgd", action="store_true", help="skip SGD-travel and sgd-other dev even when present")
     p.add_argument("--no-crf", action="store_true", help="skip training the CRF peer")
     p.add_argument("--errors", type=int, default=0, metavar="N", help="print N SGD-travel dev turns it got wrong")
+    p.add_argument("--record", action="store_true",
+                   help="write these figures into the artifact's metrics.json (what /version reports): "
+                        "done once for a shipped model")
     args = p.parse_args(argv)
 
     if args.backend == "torch":  # the PyTorch reference (the training lab's)
@@ -96,6 +111,8 @@ def main(argv: list[str] | None = None) -> dict:
         train = read_sgd(train_path)
         results["crf_typed"] = crf_peer(train, sgd_dev, other_dev, surface=True)
         results["crf_normalised"] = crf_peer(train, sgd_dev, other_dev, surface=False)
+    if args.record:
+        record(args.model, results, args.backend)
     if args.json:
         print(json.dumps(results, indent=2))
         return results

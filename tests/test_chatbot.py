@@ -145,7 +145,7 @@ def test_version_says_what_the_model_is(http, live_url, predictor):
 def test_docs_page_and_spec(http, live_url):
     spec = http.get(f"{live_url}/openapi.json").json()
     assert spec["openapi"].startswith("3.") and "/parse" in spec["paths"] and "/model/parse" in spec["paths"]
-    assert "ParseResponse" in spec["components"]["schemas"]
+    assert "ParseResult" in spec["components"]["schemas"]
     page = http.get(f"{live_url}/docs")
     assert page.status_code == 200 and "/parse/batch" in page.text
 

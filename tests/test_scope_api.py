@@ -4,7 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from app.schemas import ParseResponse, RasaParseResponse
+from app.schemas import RasaParseResponse
+from engine.result import ANSWER
 from engine.parser import reference_moment
 
 from conftest import FIXTURES
@@ -22,7 +23,7 @@ def test_non_english_text_answers_its_language_and_no_frame(http, live_url, row)
     r = http.post(f"{live_url}/parse", json={"text": row["text"]}, timeout=10)
     assert r.status_code == 200
     body = r.json()
-    ParseResponse.model_validate(body)
+    ANSWER.validate_python(body)
     assert body["language"]["code"] == row["language"] and body["language"]["confidence"] >= 0.7
     assert body["in_scope"] is False and body["out_of_scope"]["reason"] == "language"
     assert body["slots"] == EMPTY and body["return_time"] is None and body["entities"] == []
@@ -59,7 +60,7 @@ def test_a_turn_judged_out_of_scope_answers_an_empty_frame(predictor):
     assert parser.result(pred, reference_moment(None, None))["slots"]["departure"] is not None
     judged = replace(pred, out_of_scope=True, out_of_scope_probability=0.93, intent="out_of_scope")
     body = parser.result(judged, reference_moment(None, None))
-    ParseResponse.model_validate(body)
+    ANSWER.validate_python(body)
     assert body["in_scope"] is False and body["out_of_scope"] == {"reason": "not_travel", "confidence": 0.93}
     assert body["slots"] == EMPTY and body["entities"] == [] and body["intent"] == {"name": "out_of_scope",
                                                                                    "confidence": 0.93}
