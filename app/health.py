@@ -15,9 +15,9 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    predictor = current_app.extensions.get("predictor")
-    if predictor is None:
-        return jsonify(status="loading"), 503
+    """Ready once it answers: the app is built with its model loaded before the server accepts a connection
+    (gunicorn loads it in the master before forking; a model that fails to load stops start-up instead)."""
+    predictor = current_app.extensions["predictor"]
     return jsonify(status="ready", model={"name": predictor.name, "version": predictor.version})
 
 

@@ -34,7 +34,7 @@ def model_parse():
     parser = current_app.extensions["parser"]
     with timed_inference():
         pred = parser.predictor.predict_batch([req.text])[0]
-        result = parser.result(pred, reference_moment(None, None))
+        result = parser.result(pred, reference_moment(req.reference_time, req.timezone))
     frame = dict(result["slots"], return_time=result["return_time"])
     entities = [
         {"entity": slot, "start": span["start"], "end": span["end"],

@@ -74,10 +74,9 @@ class BatchRequest(ResolveOptions):
         return [_not_blank(t) for t in v]
 
 
-class RasaParseRequest(BaseModel):
-    """What Rasa's HTTP interpreter sends to ``<url>/model/parse``."""
-
-    model_config = ConfigDict(extra="ignore")
+class RasaParseRequest(ResolveOptions):
+    """What Rasa's HTTP interpreter sends to ``<url>/model/parse`` (``reference_time`` and ``timezone`` as for
+    /parse: Rasa does not send them, so its dates resolve against the server's time, in UTC)."""
 
     text: Text
     message_id: StrictStr | None = None

@@ -6,6 +6,7 @@ import pytest
 
 from model import artifact as art_io
 from model import evaluate as evaluate_cli
+from model import augment, selection
 from model import train as train_cli
 from model.artifact import ArtifactError
 from engine import artifact as served_io
@@ -141,7 +142,7 @@ def test_city_swap_keeps_labels_aligned():
     e.frame_tags = frame_tags_from_fine(e.tokens, e.tags)
     pool = [tokenize("Kuala Lumpur"), tokenize("Oslo")]
     for seed in range(5):
-        s = train_cli.substitute_cities(e, pool, random.Random(seed))
+        s = augment.substitute_cities(e, pool, random.Random(seed))
         assert len(s.words) == len(s.tags) == len(s.frame_tags)
         assert "new" not in s.words and "boston" not in s.words
         cities = [w for w, t in zip(s.words, s.tags) if t.endswith("city_name")]
@@ -159,13 +160,13 @@ def test_epoch_examples_repeat_atis_and_sample_sgd_negatives():
     positives = [Example(f"p{i}", [], [], None, [{"slot": "time", "start": 0, "end": 1}]) for i in range(4)]
     negatives = [Example(f"n{i}", [], [], None, []) for i in range(10)]
     rng = random.Random(0)
-    epoch = train_cli.epoch_examples(atis, positives + negatives, 2, 0.3, rng)
+    epoch = augment.epoch_examples(atis, positives + negatives, 2, 0.3, rng)
     texts = [e.text for e in epoch]
     assert texts.count("a0") == 2 and all(f"p{i}" in texts for i in range(4))
     assert sum(t.startswith("n") for t in texts) == 3 and len(set(texts)) == len(texts) - 3
-    again = [e.text for e in train_cli.epoch_examples(atis, positives + negatives, 2, 0.3, rng)]
+    again = [e.text for e in augment.epoch_examples(atis, positives + negatives, 2, 0.3, rng)]
     assert again != texts  # a fresh draw of negatives each epoch (seeded, so reproducible)
-    assert len(train_cli.epoch_examples(atis, positives + negatives, 1, 1.0, rng)) == 17
+    assert len(augment.epoch_examples(atis, positives + negatives, 1, 1.0, rng)) == 17
 
 
 def test_cosine_schedule_decays_the_learning_rate(tmp_path, monkeypatch):
@@ -250,7 +251,7 @@ def test_scoped_training_stores_its_lexicon_and_out_of_scope_intent(scoped):
     assert "boston" in cfg["gazetteer"] and cfg["model"]["gazetteer"] is True
     assert "holdout" in metrics and "test" not in metrics and "sgd_dev" not in metrics  # left to model.evaluate
     assert "sgd_other" in cfg["meta"]["trained_on"] and "held out" in cfg["meta"]["selection"]
-    assert cfg["meta"]["scope_threshold"] in train_cli.SCOPE_THRESHOLDS
+    assert cfg["meta"]["scope_threshold"] in selection.SCOPE_THRESHOLDS
 
 
 def test_scoped_model_serves_the_same_from_onnx_without_torch(scoped):
