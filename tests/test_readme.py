@@ -1,0 +1,46 @@
+"""The README's request examples, replayed against the app: the answers it shows are the answers served."""
+import json
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import ROOT
+
+# The README's examples without a reference_time were recorded on this day (it says so beside them).
+RECORDED = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+
+
+def examples() -> list[tuple[str, dict, dict]]:
+    """(path, request body, answer shown) for each curl example followed by a JSON answer block."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(\w*)\n(.*?)```", text, re.S)
+    out = []
+    for (lang, code), (next_lang, answer) in zip(blocks, blocks[1:]):
+        m = re.search(r"curl -s localhost:8000(/\S+) .*?-d '(\{.*?\})'", code, re.S)
+        if lang == "bash" and next_lang == "json" and m:
+            out.append((m.group(1), json.loads(m.group(2)), json.loads(answer)))
+    return out
+
+
+def test_the_readme_has_its_examples():
+    assert {path for path, _, _ in examples()} >= {"/parse", "/model/parse"}
+
+
+@pytest.mark.parametrize("path,body,shown", examples(), ids=[p for p, _, _ in examples()])
+def test_readme_example_answers_as_shown(predictor, monkeypatch, path, body, shown):
+    from app import create_app
+    from engine import parser as parser_mod
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return RECORDED.astimezone(tz) if tz else RECORDED
+
+    monkeypatch.setattr(parser_mod, "datetime", Clock)
+    client = create_app(predictor=predictor, config={"ACCESS_LOG": False}).test_client()
+    got = client.post(path, json=body).get_json()
+    if "intent_ranking" in shown:  # the README cuts the ranking short
+        assert got["intent_ranking"][: len(shown["intent_ranking"])] == shown["intent_ranking"]
+        got["intent_ranking"] = shown["intent_ranking"]
+    assert got == shown
