@@ -57,6 +57,8 @@ def save(artifact: Artifact, out_dir: str | Path, extra_files: dict[str, Path] |
         (tmp / METRICS).write_text(json.dumps(artifact.metrics, indent=2), encoding="utf-8")
         for name, src in (extra_files or {}).items():
             shutil.copyfile(src, tmp / name)
+        for f in tmp.iterdir():  # readable by the image's non-root user, whatever this process's umask
+            os.chmod(f, 0o644)
         os.chmod(tmp, 0o755)
         if out_dir.exists():
             old = out_dir.with_name(f".{out_dir.name}.old")

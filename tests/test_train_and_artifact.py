@@ -32,6 +32,7 @@ def test_training_writes_a_complete_artifact(trained):
     assert sorted(p.name for p in out.iterdir()) == ["chars.onnx", "config.json", "metrics.json", "tagger.onnx",
                                                      "training_curves.png", "weights.safetensors"]
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary dir left behind
+    assert {oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == {"0o644"}  # the image's user can read them
     saved = json.loads((out / "metrics.json").read_text())
     for split in ("dev", "test"):
         assert {"slot_f1", "intent_acc", "sentence_acc", "per_slot_f1"} <= set(saved[split])
