@@ -80,7 +80,10 @@ def test_confidences_are_model_probabilities(http, live_url, predictor):
         body = parse(http, live_url, text)
         pred = predictor.predict(text)
         assert body["intent"]["confidence"] == round(pred.intent_confidence, 4)
-        assert [e["confidence"] for e in body["entities"]] == [round(e.confidence, 4) for e in pred.entities]
+        if body["in_scope"]:
+            assert [e["confidence"] for e in body["entities"]] == [round(e.confidence, 4) for e in pred.entities]
+        else:  # judged out of scope: no entities, the intent's confidence is P(out_of_scope)
+            assert body["entities"] == [] and pred.out_of_scope_probability >= predictor.scope_threshold
         seen |= {e["confidence"] for e in body["entities"]} | {body["intent"]["confidence"]}
     assert all(0 < c <= 1 for c in seen)
     assert min(seen) < 0.99  # not a constant

@@ -75,7 +75,8 @@ def test_best_path_equals_viterbi():
 def test_int8_backend_is_smaller_and_tags_like_the_reference(both):
     torch_p = both[0]
     int8 = Predictor(torch_p.artifact, "onnx-int8")
-    assert int8.backend == "onnx-int8" and len(int8._onnx.graph) < len(both[1]._onnx.graph) / 2
+    # the LSTM and matrix weights become int8; the frozen GloVe table (an embedding lookup) stays float
+    assert int8.backend == "onnx-int8" and len(int8._onnx.graph) < 0.75 * len(both[1]._onnx.graph)
     same = total = 0
     for a, b in zip(torch_p.predict_batch(TEXTS), int8.predict_batch(TEXTS)):
         same += sum(x == y for x, y in zip(a.tags, b.tags))

@@ -76,3 +76,20 @@ def test_script_decides_chinese_japanese_and_korean(text, code):
     from engine.language import script_language
 
     assert script_language(text) == code
+
+
+@pytest.mark.parametrize("text", ["Book a table for four at an Italian place in San Jose tonight",
+                                  "What's the weather going to be like in Chicago tomorrow?",
+                                  "I'd like to see Star Wars at the AMC in Berkeley this Friday",
+                                  "Transfer $200 from savings to checking"])
+def test_the_committed_model_answers_non_travel_turns_out_of_scope(http, live_url, text):
+    """Turns of tests/fixtures/heldout/other.jsonl the committed model answers out of scope (a regression check)."""
+    body = http.post(f"{live_url}/parse", json={"text": text}, timeout=10).json()
+    assert body["in_scope"] is False and body["out_of_scope"]["reason"] == "not_travel"
+    assert body["intent"]["name"] == "out_of_scope" and body["slots"] == EMPTY and body["entities"] == []
+
+
+def test_rasa_gets_out_of_scope_with_its_probability_in_the_ranking(http, live_url):
+    body = http.post(f"{live_url}/model/parse", json={"text": "Play some jazz by Miles Davis"}, timeout=10).json()
+    assert body["intent"]["name"] == "out_of_scope" and body["entities"] == []
+    assert body["intent_ranking"][0] == body["intent"]

@@ -107,15 +107,15 @@ def test_committed_default_model_loads_with_its_measured_figures():
     p = Predictor.from_dir(art_io.default_dir())
     assert p.name and len(p.version) == 8
     m = p.artifact.metrics
-    # The figures model.evaluate printed for this artifact (README "Accuracy"): ATIS test meets
-    # its targets (slot F1 >= 95.0, intent accuracy >= 96.5)
-    assert m["test"]["slot_f1"] >= 95.0 and m["test"]["intent_acc"] >= 96.5
-    # SGD-travel dev exact-span F1 beats the linear-chain CRF peer (92.7 / 89.1 / 87.8) on every slot;
-    # departure and time reach the 94 target, destination (92.06) does not -- a guard, not a claim
-    for slot, crf in (("departure", 92.7), ("destination", 89.1), ("time", 87.8)):
-        assert m["sgd_dev"][slot]["f1"] > crf
-    assert m["sgd_dev"]["departure"]["f1"] >= 94.0 and m["sgd_dev"]["time"]["f1"] >= 94.0
+    # The figures `model.evaluate --record` stored for this artifact (README "Accuracy"): ATIS test
+    # slot F1 95.75 >= 95.5 (intent accuracy 96.86: under issue 14's 97.0, over the earlier 96.5)
+    assert m["test"]["slot_f1"] >= 95.5 and m["test"]["intent_acc"] >= 96.5
+    # SGD-travel dev exact-span F1 ahead of both CRF peers trained in the same evaluation, on every slot
+    for slot in ("departure", "destination", "time"):
+        assert m["sgd_dev"][slot]["f1"] > max(m[k]["sgd_dev"][slot]["f1"] for k in ("crf_typed", "crf_normalised"))
     assert "served" in m["sgd_dev"]  # scored as annotated, with the merged view beside
+    # sgd-other dev: clearly non-travel turns given a departure/destination (bar 2%) or any slot (bar 5%)
+    assert m["other_dev"]["with_place"] <= 2.0 and m["other_dev"]["with_slot"] <= 5.0
 
 
 def test_joint_training_with_sgd_adds_a_frame_head(tmp_path):
@@ -274,3 +274,19 @@ def test_out_of_scope_threshold_decides_the_intent_and_empties_the_frame(scoped)
     pred = never.predict("fly from Boston to Denver")
     assert pred.out_of_scope_probability < 1.0 and not pred.out_of_scope
     assert pred.intent != "out_of_scope" and pred.served_entities() == pred.slot_entities
+
+
+def test_the_default_recipe_is_the_committed_models_settings():
+    """`model.train --recipe default` trains what was shipped: the recipe file holds its settings."""
+    shipped = json.loads((art_io.default_dir() / "config.json").read_text())["meta"]["hyperparameters"]
+    args = vars(train_cli.parse_args(["--data", "x", "--out", "y", "--recipe", "default"]))
+    differ = {k: (shipped[k], args[k]) for k in shipped if k != "recipe" and shipped[k] != args[k]}
+    assert not differ
+
+
+def test_a_recipe_is_overridden_by_the_command_line_and_out_is_required(capsys):
+    args = train_cli.parse_args(["--data", "x", "--out", "y", "--recipe", "default", "--seed", "7"])
+    assert args.seed == 7 and args.hidden == train_cli.load_recipe("default")["hidden"]
+    with pytest.raises(SystemExit):
+        train_cli.parse_args(["--data", "x", "--recipe", "default"])
+    assert "--out" in capsys.readouterr().err
