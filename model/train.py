@@ -120,6 +120,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def options(data: str | Path, out: str | Path, **settings) -> argparse.Namespace:
+    """Training options from Python: the defaults with ``settings`` (the options' names with underscores)."""
+    args = parse_args(["--data", str(data), "--out", str(out)])
+    unknown = set(settings) - set(vars(args))
+    if unknown:
+        raise TypeError(f"unknown training options {sorted(unknown)}")
+    for k, v in settings.items():
+        setattr(args, k, Path(v) if k in ("data", "out", "teacher") and v is not None else v)
+    return args
+
+
 RECIPES = Path(__file__).resolve().parent / "recipes"
 
 

@@ -290,3 +290,11 @@ def test_a_recipe_is_overridden_by_the_command_line_and_out_is_required(capsys):
     with pytest.raises(SystemExit):
         train_cli.parse_args(["--data", "x", "--recipe", "default"])
     assert "--out" in capsys.readouterr().err
+
+
+def test_options_from_python_equal_the_command_line():
+    a = train_cli.options("d", "o", hidden=32, unidirectional=True, crf="frame")
+    b = train_cli.parse_args(["--data", "d", "--out", "o", "--hidden", "32", "--unidirectional", "--crf", "frame"])
+    assert vars(a) == vars(b)
+    with pytest.raises(TypeError, match="hiden"):
+        train_cli.options("d", "o", hiden=32)

@@ -103,12 +103,10 @@ def run_one(job: dict) -> dict:
     torch.set_num_threads(1)
     log = Path(job["workdir"]) / f"{job['slug']}.log"
     with open(log, "w") as f, contextlib.redirect_stderr(f), contextlib.redirect_stdout(f):
-        args = train_mod.parse_args([
-            "--data", job["data"], "--out", job["artifact"], "--cell", job["cell"], "--layers", str(job["layers"]),
-            "--hidden", str(job["hidden"]), "--emb-dim", str(job["emb_dim"]), "--char-filters", "0", "--no-shape",
-            "--context", str(job["context"]),
-            "--epochs", str(job["epochs"]), "--patience", str(job["patience"]), "--seed", str(job["seed"]),
-            "--threads", "1", "--quiet", *([] if job["bidirectional"] else ["--unidirectional"])])
+        args = train_mod.options(
+            job["data"], job["artifact"], cell=job["cell"], layers=job["layers"], hidden=job["hidden"],
+            emb_dim=job["emb_dim"], char_filters=0, no_shape=True, context=job["context"], epochs=job["epochs"],
+            patience=job["patience"], seed=job["seed"], threads=1, quiet=True, unidirectional=not job["bidirectional"])
         metrics = train_mod.train(args)
     predictor = Predictor(load(job["artifact"]))
     texts = [e.text for e in read_atis(Path(job["atis"]) / "test")][: job["latency_utterances"]]
