@@ -47,7 +47,7 @@ def metrics():
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)  # as given: it names its charset
 
 
 def _setup_access_log() -> None:

@@ -235,3 +235,9 @@ def test_a_backend_that_cannot_run_stops_start_up_with_a_message(monkeypatch):
         monkeypatch.setenv("SLOT_BACKEND", backend)
         with pytest.raises(StartupError, match="SLOT_BACKEND: Input should be 'onnx' or 'onnx-int8'"):
             create_app()
+
+
+def test_metrics_content_type_names_its_charset_once(http, live_url):
+    r = http.get(f"{live_url}/metrics", timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"].count("charset") == 1
+    assert r.headers["Content-Type"].startswith("text/plain")

@@ -56,6 +56,7 @@ def test_compose_file():
     assert svc["restart"] == "unless-stopped"
     assert svc["read_only"] is True and svc["cap_drop"] == ["ALL"]
     assert "SLOT_WORKERS" in svc["environment"]
+    assert svc["environment"]["SLOT_API_KEY"] == "${SLOT_API_KEY:-}"  # what the README tells Rasa users to set
 
 
 def free_port() -> int:
