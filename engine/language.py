@@ -52,7 +52,9 @@ def script_language(text: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Language:
+class Detected:
+    """The language a text was read as (the answer's ``language`` is built from it)."""
+
     code: str  # ISO 639-1
     confidence: float | None  # lingua's confidence; None when the vocabulary fast path decided
 
@@ -72,21 +74,21 @@ class LanguageDetector:
         self._detector = (LanguageDetectorBuilder.from_languages(*(getattr(L, n) for n in LATIN))
                           .with_preloaded_language_models().build())
 
-    def detect(self, text: str, words: list[str]) -> Language:
+    def detect(self, text: str, words: list[str]) -> Detected:
         """``words``: the text's normalised tokens (:func:`model.tokenizer.tokenize`)."""
         if text.isascii():
             if words and all(w in self.known_words for w in words):
-                return Language(ENGLISH, None)
+                return Detected(ENGLISH, None)
         else:
             by_script = script_language(text)
             if by_script is not None:
-                return Language(by_script, 1.0)
+                return Detected(by_script, 1.0)
         values = self._detector.compute_language_confidence_values(text)
         if not values:
-            return Language(ENGLISH, None)
+            return Detected(ENGLISH, None)
         top = values[0]
         code = top.language.iso_code_639_1.name.lower()
         if code != ENGLISH and top.value < self.threshold:
             english = next((v.value for v in values if v.language.iso_code_639_1.name.lower() == ENGLISH), 0.0)
-            return Language(ENGLISH, round(english, 4))
-        return Language(code, round(top.value, 4))
+            return Detected(ENGLISH, round(english, 4))
+        return Detected(code, round(top.value, 4))

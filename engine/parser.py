@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from . import result as r
 from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
 from .labels import OUT_OF_SCOPE
-from .language import ENGLISH, Language, LanguageDetector
+from .language import ENGLISH, Detected, LanguageDetector
 from .predict import Prediction, Predictor
 from .resolve.dates import resolve_time
 from .resolve.places import PlaceIndex
@@ -56,9 +56,9 @@ class Parser:
             return self.places.resolve(span["text"])
         return resolve_time(span["text"], reference)
 
-    def language_of(self, pred: Prediction) -> Language:
+    def language_of(self, pred: Prediction) -> Detected:
         if self.language is None:
-            return Language(ENGLISH, None)
+            return Detected(ENGLISH, None)
         return self.language.detect(pred.text, [t.text for t in pred.tokens])
 
     def result(self, pred: Prediction, reference: datetime, expected_slot: str | None = None) -> r.ParseResult:
