@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LATIN = ("ENGLISH", "SPANISH", "FRENCH", "GERMAN", "ITALIAN", "PORTUGUESE")  # told apart by lingua
-LANGUAGE_CODES = ("en", "es", "fr", "de", "it", "pt", "zh", "ja", "ko")  # ISO 639-1: LATIN's, then by script
+LATIN = {"ENGLISH": "en", "SPANISH": "es", "FRENCH": "fr", "GERMAN": "de", "ITALIAN": "it", "PORTUGUESE": "pt"}  # lingua
+LANGUAGE_CODES = (*LATIN.values(), "zh", "ja", "ko")  # ISO 639-1: lingua's, then those told by script
 THRESHOLD = 0.7
 ENGLISH = "en"
 
@@ -75,7 +75,7 @@ class LanguageDetector:
                           .with_preloaded_language_models().build())
 
     def detect(self, text: str, words: list[str]) -> Detected:
-        """``words``: the text's normalised tokens (:func:`model.tokenizer.tokenize`)."""
+        """``words``: the text's normalised tokens (:func:`engine.tokenizer.tokenize`)."""
         if text.isascii():
             if words and all(w in self.known_words for w in words):
                 return Detected(ENGLISH, None)

@@ -89,7 +89,7 @@ class Parser:
                          "confidence": round(e.confidence, 4)} for e in pred.entities]
             name, conf = pred.intent, pred.intent_confidence
             if name == OUT_OF_SCOPE:  # judged out of scope, answered in scope (expected_slot): the best travel intent
-                name, conf = next((x for x in pred.intent_ranking if x[0] != OUT_OF_SCOPE), (name, conf))
+                name, conf = pred.travel_intent()
             intent: r.Intent = {"name": intent_name(name), "confidence": round(conf, 4)}
         else:
             intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}

@@ -45,6 +45,10 @@ class Prediction:
         """What fills the booking frame: the frame head's spans, else the fine entities."""
         return self.frame_entities if self.frame_entities is not None else self.entities
 
+    def travel_intent(self) -> tuple[str, float]:
+        """The best intent other than out_of_scope, with its probability."""
+        return next((r for r in self.intent_ranking if r[0] != OUT_OF_SCOPE), self.intent_ranking[0])
+
     def served_entities(self) -> list[Span]:
         """The frame's spans as served: none for a turn judged out of scope."""
         return [] if self.out_of_scope else self.slot_entities
@@ -250,15 +254,11 @@ class Predictor:
             ranking = [(art.intents[int(i)], float(probs[i])) for i in order]
             p_oos = None if self._oos is None else float(probs[self._oos])
             oos = p_oos is not None and p_oos >= self.scope_threshold
-            # the intent: out_of_scope at or over the threshold, else the best travel intent
-            if p_oos is None:
-                intent = ranking[0]
-            elif oos:
-                intent = (OUT_OF_SCOPE, p_oos)
-            else:
-                intent = next((r for r in ranking if r[0] != OUT_OF_SCOPE), ranking[0])
-            results.append(Prediction(text, tokens, tags, tag_probs, entities, intent[0], intent[1],
-                                      ranking, frame_tags, frame_entities, p_oos, oos))
+            pred = Prediction(text, tokens, tags, tag_probs, entities, *ranking[0], ranking, frame_tags,
+                              frame_entities, p_oos, oos)
+            if p_oos is not None:  # out_of_scope at or over the threshold, else the best travel intent
+                pred.intent, pred.intent_confidence = (OUT_OF_SCOPE, p_oos) if oos else pred.travel_intent()
+            results.append(pred)
         return results
 
     def predict(self, text: str) -> Prediction:
