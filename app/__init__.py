@@ -30,7 +30,7 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, API_KEY=settings.api_key,
-                      CORS_ORIGINS=settings.cors_origin_list)
+                      CORS_ORIGINS=settings.cors_origin_list, RASA_ENTITIES=settings.rasa_entities)
     app.json = OrjsonProvider(app)
     app.config.update(config or {})
     parser = load_parser(model_dir or settings.model_dir, settings.backend, settings.scope_threshold,

@@ -50,6 +50,10 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
     service = sys.modules.get("app.wsgi")  # loaded in the master (preload_app)
     if service is not None:  # build this worker's ONNX Runtime session now, not on its first request
         service.app.extensions["predictor"].warm_up()
+    # Duckling's Haskell runtime: started here, in each worker (never in the master: it does not survive fork)
+    from engine.resolve import duckling_time
+
+    duckling_time.warm_up()
     server.log.info("Worker warmed up (pid: %s)", worker.pid)
 
 

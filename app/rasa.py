@@ -6,12 +6,20 @@ sends ``{"text", "message_id", "token"}`` here and reads ``intent``,
 first as entities named ``departure``, ``destination``, ``time`` (and
 ``return_time``) with their resolved values, the fine ATIS entities after them.
 
+With ``SLOT_RASA_ENTITIES=roles`` the frame comes as Rasa entity roles instead: departure and
+destination as ``city`` with role ``from`` / ``to`` (value: the city's name; ``additional_info``:
+the resolved place with its airports), time and return_time as ``time`` with role ``depart`` /
+``return``, its value and ``additional_info`` in the shape Rasa's DucklingEntityExtractor gives
+(an instant "2026-12-25T00:00:00.000-05:00" or ``{"from", "to"}``).
+
 A turn judged not a travel request answers intent ``out_of_scope`` (Rasa's convention for an
 out-of-scope intent; it is in ``intent_ranking`` with its probability) and no entities; a turn in
 a language the model does not read answers ``nlu_fallback`` (what Rasa's FallbackClassifier
 answers), first in ``intent_ranking``, with ``language`` set.
 """
 from __future__ import annotations
+
+from datetime import date, datetime, time
 
 from flask import Blueprint, current_app, jsonify
 
@@ -25,6 +33,41 @@ FALLBACK = "nlu_fallback"
 
 bp = Blueprint("rasa", __name__)
 EXTRACTOR = "SlotFillerRNN"
+ROLES = {"departure": ("city", "from"), "destination": ("city", "to"), "time": ("time", "depart"),
+         "return_time": ("time", "return")}
+
+
+def duckling_instant(value: str, reference: datetime) -> str:
+    """An answer's ISO date or date-time as Duckling writes it: 2026-12-25T00:00:00.000-05:00."""
+    moment = (datetime.fromisoformat(value) if "T" in value
+              else datetime.combine(date.fromisoformat(value), time(0), tzinfo=reference.tzinfo))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=reference.tzinfo)
+    return moment.isoformat(timespec="milliseconds")
+
+
+def duckling_value(value, grain: str, reference: datetime) -> tuple[object, dict]:
+    """(Rasa's entity value, its additional_info) for a time slot's value, in Duckling's shapes."""
+    if isinstance(value, dict):
+        ends = {k: {"value": duckling_instant(v, reference), "grain": grain} for k, v in value.items() if v}
+        info = {"type": "interval", **ends, "values": [{"type": "interval", **ends}]}
+        return {k: e["value"] for k, e in ends.items()}, info
+    instant = duckling_instant(value, reference)
+    return instant, {"type": "value", "value": instant, "grain": grain,
+                     "values": [{"type": "value", "value": instant, "grain": grain}]}
+
+
+def role_entity(slot: str, span: dict, reference: datetime) -> dict:
+    """One frame slot as a Rasa entity with a role."""
+    entity, role = ROLES[slot]
+    out = {"entity": entity, "role": role, "start": span["start"], "end": span["end"], "value": span["text"],
+           "confidence_entity": span["confidence"], "confidence_role": span["confidence"], "extractor": EXTRACTOR}
+    if span["value"] is not None:
+        if entity == "city":
+            out["value"], out["additional_info"] = span["value"]["city"], span["value"]
+        else:
+            out["value"], out["additional_info"] = duckling_value(span["value"], span["grain"], reference)
+    return out
 
 
 @bp.post("/model/parse")
@@ -32,16 +75,21 @@ def model_parse():
     req = read_body(RasaParseRequest)
     check_key(req.token)
     parser = current_app.extensions["parser"]
+    reference = reference_moment(req.reference_time, req.timezone)
     with timed_inference():
         pred = parser.predictor.predict_batch([req.text])[0]
-        result = parser.result(pred, reference_moment(req.reference_time, req.timezone))
+        result = parser.result(pred, reference)
     frame = dict(result["slots"], return_time=result["return_time"])
-    entities = [
-        {"entity": slot, "start": span["start"], "end": span["end"],
-         "value": span["value"] if span["value"] is not None else span["text"],
-         "confidence_entity": span["confidence"], "extractor": EXTRACTOR}
-        for slot, span in frame.items() if span is not None
-    ] + [
+    if current_app.config.get("RASA_ENTITIES") == "roles":
+        entities = [role_entity(slot, span, reference) for slot, span in frame.items() if span is not None]
+    else:
+        entities = [
+            {"entity": slot, "start": span["start"], "end": span["end"],
+             "value": span["value"] if span["value"] is not None else span["text"],
+             "confidence_entity": span["confidence"], "extractor": EXTRACTOR}
+            for slot, span in frame.items() if span is not None
+        ]
+    entities += [
         {"entity": e["entity"], "start": e["start"], "end": e["end"], "value": e["text"],
          "confidence_entity": e["confidence"], "extractor": EXTRACTOR}
         for e in result["entities"]

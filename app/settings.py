@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     graceful_timeout: int = Field(20, ge=0, description="seconds a SIGTERM'd server waits for in-flight requests")
     scope_threshold: float | None = Field(None, gt=0, le=1, description="P(out_of_scope) at or over which a turn "
                                                                         "is out of scope (default: the artifact's)")
+    rasa_entities: Literal["frame", "roles"] = Field(
+        "frame", description="what POST /model/parse answers as entities: frame (departure, destination, time, "
+                             "return_time) or roles (Rasa entity roles: city from/to, Duckling-shaped time)")
     language_threshold: float = Field(0.7, gt=0, le=1, description="confidence at or over which a text is read "
                                                                   "as another language than English")
 

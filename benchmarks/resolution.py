@@ -2,10 +2,12 @@
 
     python -m benchmarks.resolution [--data ../shared/data] [--repeat 3]
 
-Times, per utterance with one torch thread: the model call (tokenize, network,
-decode), building the frame without values, and resolving the values (dates and
-airports) with caches cold (first sight of each phrase) and warm. Utterances: the
-SGD-travel dev turns that have spans when --data is given, else the small built-in list.
+Times, per utterance: the model call (tokenize, network, decode), building the frame
+without values, and resolving the values (dates and airports) with caches cold (first
+sight of each phrase) and warm; per span without any cache (p50, p99; Duckling's own
+cache cleared too); and the start-up costs: the airport index, Duckling's load in a
+process (what each gunicorn worker pays in post_fork). Utterances: the SGD-travel dev
+turns that have spans when --data is given, else the small built-in list.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from engine.artifact import default_dir
 from engine.parser import Parser
 from engine.predict import Predictor
-from engine.resolve import dates
+from engine.resolve import dates, duckling_time
 from engine.resolve.places import PlaceIndex
 
 BUILT_IN = [
@@ -40,14 +42,20 @@ def main(argv: list[str] | None = None) -> None:
         from pathlib import Path
         texts = [e.text for e in read_sgd(sgd_path(Path(args.data), "dev")) if e.spans]
     t0 = time.perf_counter()
-    places = PlaceIndex()
+    duckling_time.warm_up()
+    duckling_ms = 1000 * (time.perf_counter() - t0)
+    predictor = Predictor.from_dir(default_dir())
+    known = set(predictor.artifact.words.items) | set(predictor.artifact.glove.items if predictor.artifact.glove else ())
+    t0 = time.perf_counter()
+    places = PlaceIndex(known_words=known)
     index_ms = 1000 * (time.perf_counter() - t0)
-    parser = Parser(Predictor.from_dir(default_dir()), places)
+    parser = Parser(predictor, places)
     ref = datetime(2026, 10, 15, 9, 0, tzinfo=timezone(timedelta(hours=8)))
     preds = [parser.predictor.predict(t) for t in texts[:20]]  # warm-up
-    model_ms, frame_ms, cold_ms, warm_ms, uncached_ms = [], [], [], [], []
+    model_ms, frame_ms, cold_ms, warm_ms, uncached_ms, span_ms = [], [], [], [], [], []
     for _ in range(args.repeat):
         dates._resolve.cache_clear()
+        duckling_time.readings.cache_clear()
         places.resolve.cache_clear()
         t0 = time.perf_counter()
         preds = [parser.predictor.predict(t) for t in texts]
@@ -62,20 +70,29 @@ def main(argv: list[str] | None = None) -> None:
             for fr in frames:
                 for slot, span in fr.items():
                     if span is not None:
-                        parser.resolve(slot, span, ref)
+                        parser.slot(slot, span, ref)
             bucket.append(1000 * (time.perf_counter() - t0) / len(texts))
-        t0 = time.perf_counter()
+        duckling_time.readings.cache_clear()
+        total = 0.0
         for fr in frames:  # no cache at all: every phrase parsed from scratch
             for slot, span in fr.items():
                 if span is not None:
+                    t0 = time.perf_counter()
                     if slot in ("departure", "destination"):
                         places.resolve.__wrapped__(places, span["text"])
                     else:
+                        duckling_time.readings.cache_clear()
                         dates._resolve.__wrapped__(span["text"], ref)
-        uncached_ms.append(1000 * (time.perf_counter() - t0) / len(texts))
+                    span_ms.append(1000 * (time.perf_counter() - t0))
+                    total += span_ms[-1]
+        uncached_ms.append(total / len(texts))
     med = statistics.median
     print(f"{len(texts)} utterances, median of {args.repeat} runs, ms per utterance (1 torch thread)")
+    print(f"  Duckling's load in this process (each worker, post_fork): {duckling_ms:.1f} ms")
     print(f"  airport index build (once at start-up): {index_ms:.1f} ms")
+    ordered = sorted(span_ms)
+    print(f"  one span, no caching ({len(span_ms)} spans): p50 {med(span_ms):.3f} ms, "
+          f"p99 {ordered[int(0.99 * (len(ordered) - 1))]:.3f} ms")
     print(f"  model call (tokenize + network + decode): {med(model_ms):.3f}")
     print(f"  frame building:                           {med(frame_ms):.3f}")
     print(f"  value resolution, caches just cleared:    {med(cold_ms):.3f}  "

@@ -13,7 +13,8 @@ never fills ``time``.
 
 Served frames merge adjacent date/time entities into one span ("November 2nd",
 "tomorrow morning", "next friday at 9 pm"); they may be separated by at most
-two connector words. Adjacent place entities merge too ("washington dc":
+two connector words, or by one range word ("dec 5 to dec 9": one span, whose
+value is an interval). Adjacent place entities merge too ("washington dc":
 city + state). With several candidates for a slot the most confident
 wins.
 
@@ -43,6 +44,7 @@ _PREFIXES = {
 }
 _MERGED = {"time", "return_time"}  # slots whose pieces merge across connector words
 CONNECTORS = frozenset({"at", "on", "in", "the", "of", "around", "about", "by", "this"})
+RANGE_WORDS = frozenset({"to", "through", "thru", "until", "till", "-"})
 MAX_GAP = 2  # connector tokens allowed between two merged pieces
 
 
@@ -69,8 +71,8 @@ def _mergeable(a: Span, b: Span, tokens: list[Token], text: str | None = None) -
     gap = [t.text for t in tokens[a.last + 1: b.first]]
     if a.label not in _MERGED:
         return not gap and (text is None or text[a.end: b.start].strip(" ,") == "")
-    if gap == ["and"]:
-        return True  # a window: "between 10 am and 2 pm"
+    if gap == ["and"] or (len(gap) == 1 and gap[0] in RANGE_WORDS):
+        return True  # a window or a range: "between 10 am and 2 pm", "dec 5 to dec 9"
     return len(gap) <= MAX_GAP and all(w in CONNECTORS for w in gap)
 
 

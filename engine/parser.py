@@ -2,8 +2,9 @@
 the out-of-scope and language decisions. The object the HTTP layer (``app/``) adapts."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone as dt_timezone
+from datetime import date, datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from . import result as r
@@ -16,6 +17,7 @@ from .resolve.places import PlaceIndex
 
 PLACE_SLOTS = ("departure", "destination")
 TIME_SLOTS = ("time", "return_time")
+ROUND_TRIP = re.compile(r"\b(round[\s-]?trip|return(ing)?|coming back|come back|fly back|back on)\b", re.I)
 
 
 def intent_name(label: str) -> str:
@@ -51,10 +53,33 @@ class Parser:
                 frame[expected_slot], frame[filled[0]] = frame[filled[0]], None
         return frame
 
-    def resolve(self, slot: str, span: dict, reference: datetime):
+    def slot(self, slot: str, span: dict, reference: datetime) -> r.PlaceSlot | r.TimeSlot:
+        """A frame span with its resolved value (and, for times, the value's grain)."""
         if slot in PLACE_SLOTS:
-            return self.places.resolve(span["text"])
-        return resolve_time(span["text"], reference)
+            place: r.PlaceSlot = {"text": span["text"], "start": span["start"], "end": span["end"],
+                                  "confidence": span["confidence"], "value": self.places.resolve(span["text"])}
+            return place
+        found = resolve_time(span["text"], reference)
+        when: r.TimeSlot = {"text": span["text"], "start": span["start"], "end": span["end"],
+                            "confidence": span["confidence"], "value": found and found["value"],
+                            "grain": found and found["grain"]}
+        return when
+
+    @staticmethod
+    def split_round_trip(text: str, frame: dict) -> None:
+        """A round trip's range of days in one phrase ("round trip SEA-ORD dec 5 to dec 9"): ``time`` gets
+        the first day, ``return_time`` (when nothing else filled it) the last day, both on the range's span.
+        A range in a one-way turn stays an interval in ``time``: a window to leave in."""
+        when = frame["time"]
+        if when is None or frame["return_time"] is not None or when["grain"] != "day":
+            return
+        value = when["value"]
+        if not isinstance(value, dict) or not (value["from"] and value["to"]) or not ROUND_TRIP.search(text):
+            return
+        first, last = date.fromisoformat(value["from"]), date.fromisoformat(value["to"]) - timedelta(days=1)
+        if last > first:
+            frame["time"] = {**when, "value": first.isoformat()}
+            frame["return_time"] = {**when, "value": last.isoformat()}
 
     def language_of(self, pred: Prediction) -> Detected:
         if self.language is None:
@@ -78,13 +103,13 @@ class Parser:
             scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
         else:
             scope = None
-        frame: dict[str, r.Slot | None] = dict.fromkeys(ALL_FRAME_LABELS)
+        frame: dict = dict.fromkeys(ALL_FRAME_LABELS)
         entities: list[r.Entity] = []
         if scope is None:
             for slot, span in self.frame(pred, expected_slot).items():
                 if span is not None:
-                    frame[slot] = {"text": span["text"], "start": span["start"], "end": span["end"],
-                                   "confidence": span["confidence"], "value": self.resolve(slot, span, reference)}
+                    frame[slot] = self.slot(slot, span, reference)
+            self.split_round_trip(text, frame)
             entities = [{"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
                          "confidence": round(e.confidence, 4)} for e in pred.entities]
             name, conf = pred.intent, pred.intent_confidence

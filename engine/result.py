@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
 _CLOSED = ConfigDict(extra="forbid")  # an answer holds exactly these keys
@@ -27,17 +27,43 @@ class Place(TypedDict):
     airports: Annotated[list[str], Field(description="IATA codes, international airports first.")]
 
 
-class Slot(TypedDict):
-    """A frame slot's span in the user's text and its resolved value."""
+Instant = Annotated[str, Field(description="ISO 8601: a date (2026-12-05) when the grain is a day or longer, "
+                                            "else a date-time with the user's UTC offset (2026-12-04T21:00-05:00).")]
+Interval = with_config(_CLOSED)(TypedDict("Interval", {
+    "from": Annotated[Instant | None, Field(description="Start (inclusive); null: open (\"before noon\").")],
+    "to": Annotated[Instant | None, Field(description="End (exclusive, Duckling's convention); null: open.")],
+}))
+Interval.__doc__ = "A span of time: dec 5 to dec 9 is from 2026-12-05 to 2026-12-10."
+
+
+class PlaceSlot(TypedDict):
+    """A place slot's span in the user's text and the place it resolves to."""
 
     __pydantic_config__ = _CLOSED  # type: ignore[misc]
     text: Annotated[str, Field(description="Exactly request_text[start:end].")]
     start: Annotated[int, Field(description="Character offset into the request's text (inclusive).")]
     end: Annotated[int, Field(description="Character offset into the request's text (exclusive).")]
     confidence: Annotated[float, Field(ge=0, le=1, description="Model probability.")]
-    value: Annotated[str | Place | None, Field(
-        description="Resolved value: an ISO 8601 date or date-time for times, a place with airports for "
-                    "departure/destination; null when it cannot be resolved.")]
+    value: Annotated[Place | None, Field(
+        description="The city and its airports (main international airport first); null when no airport "
+                    "matches the text (an unknown place, or a place without an airport of its own).")]
+
+
+class TimeSlot(TypedDict):
+    """A time slot's span in the user's text and the time it resolves to."""
+
+    __pydantic_config__ = _CLOSED  # type: ignore[misc]
+    text: Annotated[str, Field(description="Exactly request_text[start:end].")]
+    start: Annotated[int, Field(description="Character offset into the request's text (inclusive).")]
+    end: Annotated[int, Field(description="Character offset into the request's text (exclusive).")]
+    confidence: Annotated[float, Field(ge=0, le=1, description="Model probability.")]
+    value: Annotated[Instant | Interval | None, Field(
+        description="An ISO 8601 date or date-time, or an interval {from, to}; relative phrases resolve against "
+                    "reference_time, ambiguous ones to the next such time (never a past date); null when the "
+                    "phrase names no bookable day (\"in the morning\").")]
+    grain: Annotated[Literal["minute", "hour", "day", "week", "month", "quarter", "year"] | None, Field(
+        description="The value's precision (a week or month value names the period starting there); null with "
+                    "a null value.")]
 
 
 class Entity(TypedDict):
@@ -53,9 +79,9 @@ class Entity(TypedDict):
 
 class Slots(TypedDict):
     __pydantic_config__ = _CLOSED  # type: ignore[misc]
-    departure: Slot | None
-    destination: Slot | None
-    time: Slot | None
+    departure: PlaceSlot | None
+    destination: PlaceSlot | None
+    time: TimeSlot | None
 
 
 class Intent(TypedDict):
@@ -103,7 +129,9 @@ class ParseResult(TypedDict):
     intent: Annotated[Intent, Field(description="The travel intent (ATIS's, without the atis_ prefix), or "
                                                 "out_of_scope.")]
     slots: Slots
-    return_time: Annotated[Slot | None, Field(description="When the return trip happens, if said.")]
+    return_time: Annotated[TimeSlot | None, Field(
+        description="When the return trip happens, if said (a round trip's range of days in one phrase, "
+                    "\"dec 5 to dec 9\", fills time with its first day and return_time with its last).")]
     missing: Annotated[list[Literal["departure", "destination", "time"]], Field(
         description="Frame slots still unfilled, in frame order: what the bot should ask next.")]
     entities: list[Entity]

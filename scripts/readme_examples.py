@@ -29,12 +29,14 @@ def main() -> None:
             return RECORDED.astimezone(tz) if tz else RECORDED
 
     parser_mod.datetime = Clock
-    client = create_app(config={"ACCESS_LOG": False}).test_client()
+    app = create_app(config={"ACCESS_LOG": False})
+    client = app.test_client()
     path = ROOT / "README.md"
     text = path.read_text(encoding="utf-8")
 
     def answer(m: re.Match) -> str:
         call = re.search(r"curl -s localhost:8000(/\S+) .*?-d '(\{.*?\})'", m.group(1), re.S)
+        app.config["RASA_ENTITIES"] = "roles" if "SLOT_RASA_ENTITIES=roles" in m.group(1) else "frame"
         body = client.post(call.group(1), json=json.loads(call.group(2))).get_json()
         if "intent_ranking" in body:
             body["intent_ranking"] = body["intent_ranking"][:3]

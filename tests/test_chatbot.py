@@ -27,10 +27,11 @@ def test_taipei_resolves_to_a_date_and_airports(http, live_url):
     assert body["missing"] == ["destination"]
 
 
-def test_tomorrow_morning_is_the_next_day(http, live_url):
+def test_tomorrow_morning_is_the_next_days_morning(http, live_url):
     body = post(http, f"{live_url}/parse", {"text": "fly from boston to denver tomorrow morning",
                                             "reference_time": "2026-03-31T22:30:00-04:00"})
-    assert body["slots"]["time"]["value"] == "2026-04-01"
+    assert body["slots"]["time"]["value"] == {"from": "2026-04-01T00:00-04:00", "to": "2026-04-01T12:00-04:00"}
+    assert body["slots"]["time"]["grain"] == "hour"
     assert body["slots"]["departure"]["value"]["airports"] == ["BOS"]
     assert "DEN" in body["slots"]["destination"]["value"]["airports"]
     assert body["missing"] == []
@@ -187,3 +188,20 @@ def test_schemathesis_no_5xx_and_responses_match_spec(case, live_url):
     # Every built-in check but one: the spec cannot say which strings are IANA timezones or
     # that a text must hold more than whitespace, so such schema-valid bodies get a documented 422.
     case.call_and_validate(base_url=live_url, excluded_checks=[positive_data_acceptance])
+
+
+def test_a_round_trips_range_of_days_fills_time_and_return_time(http, live_url):
+    body = post(http, f"{live_url}/parse", {"text": "round trip SEA-ORD dec 5 to dec 9",
+                                            "reference_time": "2026-11-25T10:00:00-05:00"})
+    when, back = body["slots"]["time"], body["return_time"]
+    assert (when["value"], when["grain"], back["value"], back["grain"]) == ("2026-12-05", "day", "2026-12-09", "day")
+    assert when["text"] == back["text"] == "dec 5 to dec 9"
+    assert body["slots"]["departure"]["value"]["airports"] == ["SEA"]
+    assert body["slots"]["destination"]["value"]["airports"][0] == "ORD"
+
+
+def test_a_one_way_range_of_days_is_a_window_to_leave_in(http, live_url):
+    body = post(http, f"{live_url}/parse", {"text": "one way from boston to denver between dec 1 and dec 4",
+                                            "reference_time": "2026-11-25T10:00:00-05:00"})
+    assert body["slots"]["time"]["value"] == {"from": "2026-12-01", "to": "2026-12-05"}
+    assert body["return_time"] is None

@@ -11,24 +11,28 @@ from conftest import ROOT
 RECORDED = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
-def examples() -> list[tuple[str, dict, dict]]:
-    """(path, request body, answer shown) for each curl example followed by a JSON answer block."""
+def examples() -> list[tuple[str, dict, dict, dict]]:
+    """(path, request body, answer shown, app config) for each curl example followed by a JSON answer block
+    (an example whose shell block sets ``SLOT_RASA_ENTITIES=roles`` is replayed with that setting)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(\w*)\n(.*?)```", text, re.S)
     out = []
     for (lang, code), (next_lang, answer) in zip(blocks, blocks[1:]):
         m = re.search(r"curl -s localhost:8000(/\S+) .*?-d '(\{.*?\})'", code, re.S)
         if lang == "bash" and next_lang == "json" and m:
-            out.append((m.group(1), json.loads(m.group(2)), json.loads(answer)))
+            config = {"RASA_ENTITIES": "roles"} if "SLOT_RASA_ENTITIES=roles" in code else {}
+            out.append((m.group(1), json.loads(m.group(2)), json.loads(answer), config))
     return out
 
 
 def test_the_readme_has_its_examples():
-    assert {path for path, _, _ in examples()} >= {"/parse", "/model/parse"}
+    assert {path for path, _, _, _ in examples()} >= {"/parse", "/model/parse"}
+    assert any(config for _, _, _, config in examples())
 
 
-@pytest.mark.parametrize("path,body,shown", examples(), ids=[p for p, _, _ in examples()])
-def test_readme_example_answers_as_shown(predictor, monkeypatch, path, body, shown):
+@pytest.mark.parametrize("path,body,shown,config", examples(),
+                         ids=[p + ("-roles" if c else "") for p, _, _, c in examples()])
+def test_readme_example_answers_as_shown(predictor, monkeypatch, path, body, shown, config):
     from app import create_app
     from engine import parser as parser_mod
 
@@ -38,7 +42,7 @@ def test_readme_example_answers_as_shown(predictor, monkeypatch, path, body, sho
             return RECORDED.astimezone(tz) if tz else RECORDED
 
     monkeypatch.setattr(parser_mod, "datetime", Clock)
-    client = create_app(predictor=predictor, config={"ACCESS_LOG": False}).test_client()
+    client = create_app(predictor=predictor, config={"ACCESS_LOG": False, **config}).test_client()
     got = client.post(path, json=body).get_json()
     if "intent_ranking" in shown:  # the README cuts the ranking short
         assert got["intent_ranking"][: len(shown["intent_ranking"])] == shown["intent_ranking"]

@@ -1,10 +1,19 @@
-"""Time expressions -> ISO 8601 dates or date-times, relative to when the user spoke.
+"""Time expressions -> a value a bot can book with: ``{"value", "grain"}``, relative to when the user spoke.
 
-The phrasing travellers use ("november second", "the 11th of this month",
-"day after tomorrow", "next friday at 9 pm", "tomorrow morning", "2:45pm")
-is handled by the rules below; what they do not cover goes to dateparser
-(English only, future preferred), and its answer is kept only when the
-phrase named a date at all. What cannot be resolved is None, never a guess.
+``value`` is an ISO 8601 date ("2026-12-05"), a date-time with the user's UTC offset
+("2026-12-04T21:00-05:00"), or an interval ``{"from", "to"}`` of either, whose end is exclusive
+(Duckling's convention: "dec 5 to dec 9" is from 2026-12-05 to 2026-12-10). ``grain`` is the
+precision: ``minute``, ``hour``, ``day``, ``week``, ``month`` (``year``, ``quarter`` where said).
+A value with grain ``week`` or ``month`` names the period that starts there ("next week":
+2026-11-30, grain week).
+
+The phrasing travellers use most ("november second", "the 11th of this month", "day after
+tomorrow", "next friday at 9 pm", "2:45pm", "dec 5 to dec 9", "this weekend", "memorial day") is
+handled by the rules below, first. What they do not cover -- parts of the day ("tomorrow
+morning"), holidays, months, other relative phrases -- goes to Duckling
+(:mod:`engine.resolve.duckling_time`), whose readings are held to the same future rule; then to
+dateparser (English, future preferred), kept only when the phrase named a date at all. What
+cannot be resolved is None, never a guess.
 
 Rules:
 * a date without a year is the next such date on or after the reference day;
@@ -16,13 +25,26 @@ Rules:
 * a time of day ("9 pm", "2:45pm", "noon", ATIS's "838 am") makes the value a
   date-time with the reference's UTC offset; a period ("morning") does not;
 * a time of day alone is its next occurrence at or after the reference time;
-* "11/02" is month/day (US order); "in 3 days", "a week from today" count from the reference.
+* "11/02" is month/day (US order); "in 3 days", "a week from today" count from the reference;
+* a range of days ("dec 5 to dec 9", "from the 3rd to the 10th", "march 3-7", "between dec 1 and
+  dec 4") is an interval of days, the end on or after the start, a month said once applying to both;
+* "this weekend" / "the weekend" is the coming one (the current one from Friday to Sunday), "next
+  weekend" the one after it: Friday 18:00 to Monday 00:00 (Duckling's weekend), grain hour;
+* a part of the day with its day ("tomorrow morning", "friday evening", "tonight") is Duckling's
+  interval: morning 00:00-12:00, afternoon 12:00-19:00, evening and night 18:00-24:00;
+  a part of the day alone ("in the morning", "evening") names no day: None;
+* holidays: Duckling's (Christmas, New Year's Eve, Thanksgiving, Easter, ...) and the US ones it
+  lacks (Memorial Day, Labor Day, Mother's and Father's Day, ...), the next on or after the reference;
+* of Duckling's readings, the first that has not ended before the reference is taken.
 """
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TypedDict
+
+from . import duckling_time
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -166,6 +188,189 @@ def _date_part(s: str, ref: date) -> date | None:  # noqa: C901 - one rule per b
     return None
 
 
+
+class TimeValue(TypedDict):
+    value: str | dict[str, str | None]
+    grain: str
+
+
+# US holidays Duckling does not know: name -> (month, weekday, n-th; -1 the last)
+NTH_WEEKDAY_HOLIDAYS = {
+    "memorial day": (5, 0, -1), "labor day": (9, 0, 1), "labour day": (9, 0, 1), "mother's day": (5, 6, 2),
+    "mothers day": (5, 6, 2), "father's day": (6, 6, 3), "fathers day": (6, 6, 3), "mlk day": (1, 0, 3),
+    "martin luther king day": (1, 0, 3), "presidents day": (2, 0, 3), "president's day": (2, 0, 3),
+    "presidents' day": (2, 0, 3), "columbus day": (10, 0, 2),
+}
+FIXED_HOLIDAYS = {"independence day": (7, 4), "veterans day": (11, 11), "st patrick's day": (3, 17),
+                  "saint patrick's day": (3, 17)}
+_PERIOD = re.compile(r"\b(morning|afternoon|evening|night|tonight|noon)\b")
+_BARE_PERIOD = re.compile(r"((in|during) the |early |late )*(morning|afternoon|evening|night)s?")
+_RANGES = (re.compile(r"(?:between )?(.+?) and (.+)"),
+           re.compile(r"(?:from )?(.+?) (?:to|through|thru|until|till|-) (.+)"),
+           re.compile(r"(?:from )?(.*?\d)-(\d{1,2})"))
+DUCKLING_MAX_CHARS = 60  # longer phrases can cost Duckling 100+ ms; a time span is rarely longer
+_MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS)})\s+\d{{1,2}}(th)?\b|\b\d{{1,2}}(th)?\s+(of\s+)?({'|'.join(MONTHS)})\b")
+_COARSE = ("day", "week", "month", "quarter", "year")
+_GRAIN_STEP = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
+               "day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=31),
+               "quarter": timedelta(days=92), "year": timedelta(days=366)}
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _holiday(s: str, ref: date) -> date | None:
+    name = re.sub(r"^(on |the )+", "", s)
+    if name in NTH_WEEKDAY_HOLIDAYS:
+        month, weekday, n = NTH_WEEKDAY_HOLIDAYS[name]
+        for year in (ref.year, ref.year + 1):
+            if (d := _nth_weekday(year, month, weekday, n)) >= ref:
+                return d
+    if name in FIXED_HOLIDAYS:
+        return _next_month_day(ref, *FIXED_HOLIDAYS[name])
+    return None
+
+
+def _weekend(s: str, ref: datetime) -> TimeValue | None:
+    m = re.fullmatch(r"(?:on |over |for )?(this |the |next )?weekend", s)
+    if not m:
+        return None
+    wd = ref.weekday()
+    friday = ref.date() + timedelta(days=(4 - wd) % 7 if wd < 5 else -(wd - 4))
+    if m.group(1) == "next ":
+        friday += timedelta(days=7)
+    start = datetime.combine(friday, time(18, 0), tzinfo=ref.tzinfo)
+    end = datetime.combine(friday + timedelta(days=3), time(0, 0), tzinfo=ref.tzinfo)
+    return {"value": {"from": _iso_minutes(start), "to": _iso_minutes(end)}, "grain": "hour"}
+
+
+def _range(s: str, ref: date) -> TimeValue | None:
+    """A range of days said in one phrase: an interval of days (exclusive end), or None."""
+    month_re = "|".join(sorted(MONTHS, key=len, reverse=True))
+    for pattern in _RANGES:
+        if not (m := pattern.fullmatch(s)):
+            continue
+        left, right = m.group(1).strip(), m.group(2).strip()
+        if _time_of_day(left)[0] or _time_of_day(right)[0]:
+            return None  # clock times: Duckling's intervals
+        if re.fullmatch(r"\d{1,2}", right):
+            right = f"{right}th"
+        said = re.search(rf"\b({month_re})\b", right)
+        if said and not re.search(rf"\b({month_re})\b|/|\b({'|'.join(WEEKDAYS)})\b", left):
+            left = f"{left} of {said.group(1)}"  # "the 5th through the 12th of december"
+        start = _date_part(left, ref)
+        end = _date_part(right, start) if start else None
+        if start is None or end is None or end < start:
+            return None
+        return {"value": {"from": start.isoformat(), "to": (end + timedelta(days=1)).isoformat()}, "grain": "day"}
+    return None
+
+
+def _iso_minutes(d: datetime) -> str:
+    return d.isoformat(timespec="minutes")
+
+
+def _offset(s: str, ref: datetime) -> TimeValue | None:
+    """"a week from friday", "two days after christmas": a count of days or weeks from a day."""
+    count = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
+    m = re.fullmatch(rf"(?:in )?{count} (day|week)s? (?:from|after) (.+)", s)
+    if not m or m.group(3) in ("today", "now"):
+        return None
+    anchor = _own_rules(m.group(3), ref)
+    if anchor is None or anchor["grain"] != "day" or not isinstance(anchor["value"], str):
+        return None
+    n = {"a": 1, "an": 1}.get(m.group(1)) or _NUM_WORDS.get(m.group(1)) or int(m.group(1))
+    day = date.fromisoformat(anchor["value"]) + timedelta(days=n * (7 if m.group(2) == "week" else 1))
+    return {"value": day.isoformat(), "grain": "day"}
+
+
+_N = r"(\d{1,2}|" + "|".join(_NUM_WORDS) + r")"
+_PERIOD_PHRASE = re.compile(r"\b(?:in the |at |this |during the )?(morning|afternoon|evening|night)\b")
+_CLOCKS = (re.compile(rf"\b(half|quarter) (past|after|to) {_N}\b"),
+           re.compile(r"\b(\d{1,2})[:.](\d{2})\b"),
+           re.compile(rf"\b{_N} o['\"]?clock\b"),
+           re.compile(rf"\b(?:at|around|about|by) {_N}\b(?! ?(?:st|nd|rd|th)\b)"),
+           re.compile(rf"\b{_N} (?=(?:in the |at )?(?:morning|afternoon|evening|night)\b)"),
+           re.compile(rf"\b(?:morning|afternoon|evening|night) (?:at )?{_N}\b(?! ?(?:st|nd|rd|th)\b)"))
+
+
+def _clock_in_period(s: str) -> tuple[time | None, str]:
+    """A clock time said with a part of the day and no am/pm ("4:45 in the evening", "half past 10 in the
+    morning", "morning 9"): the part of the day says which half of the day; returns it and the rest."""
+    months = "|".join(MONTHS)
+    for i, pattern in enumerate(_CLOCKS):
+        if not (m := pattern.search(s)) or re.search(rf"\b({months})\s+$", s[: m.start(m.lastindex or 0)]):
+            continue  # "march 13 in the morning": 13 is the day
+        if i == 0:
+            hour, minute = _NUM_WORDS.get(m.group(3)) or int(m.group(3)), 30 if m.group(1) == "half" else 15
+            if m.group(2) == "to":
+                hour, minute = hour - 1, 60 - minute
+        elif i == 1:
+            hour, minute = int(m.group(1)), int(m.group(2))
+        else:
+            hour, minute = _NUM_WORDS.get(m.group(1)) or int(m.group(1)), 0
+            if not 1 <= hour <= 12:
+                continue  # a bare number is an hour on a 12-hour clock
+        if not (0 <= hour <= 23 and minute < 60):
+            return None, s
+        if hour <= 12 and re.search(r"\b(afternoon|evening|night|tonight)\b", s) and hour != 12:
+            hour += 12
+        elif hour == 12 and re.search(r"\bmorning\b", s):
+            hour = 0
+        return time(hour, minute), s[: m.start()] + " " + s[m.end():]
+    return None, s
+
+
+def _own_rules(s: str, ref: datetime) -> TimeValue | None:
+    if (found := _offset(s, ref)) is not None:
+        return found
+    if (found := _weekend(s, ref)) is not None:
+        return found
+    if (day := _holiday(s, ref.date())) is not None:
+        return {"value": day.isoformat(), "grain": "day"}
+    if (found := _range(s, ref.date())) is not None:
+        return found
+    tod, rest = _time_of_day(s)
+    if _PERIOD.search(s) and not re.search(r"\b(noon|midnight)\b", s):
+        if not re.search(r"\d\s*(am|pm|a\.m|p\.m|a|p)\b|\b(am|pm)\b", s):  # the part of the day sets am/pm
+            tod, rest = _clock_in_period(s)
+        if tod is None:
+            return None  # a part of the day with no clock time: Duckling's interval
+        rest = _PERIOD_PHRASE.sub(" ", rest)
+    day = _date_part(rest, ref.date())
+    if tod is None:
+        return None if day is None else {"value": day.isoformat(), "grain": "day"}
+    if day is None:  # a time alone: its next occurrence
+        day = ref.date() if tod >= ref.time().replace(tzinfo=None) else ref.date() + timedelta(days=1)
+    return {"value": _iso_minutes(datetime.combine(day, tod, tzinfo=ref.tzinfo)),
+            "grain": "minute" if tod.minute else "hour"}
+
+
+def _from_duckling(s: str, ref: datetime) -> TimeValue | None:
+    """Duckling's first reading that has not ended before the reference (the future rule)."""
+    wall = ref.replace(tzinfo=None)
+    for r in duckling_time.readings(s, wall):
+        step = _GRAIN_STEP.get(r.grain, timedelta(days=1))
+        ends = r.end if r.kind == "interval" and r.end else (r.start + step if r.start else None)
+        if ends is None or ends <= wall:
+            continue
+        grain = "minute" if r.grain == "second" else r.grain
+
+        def out(d: datetime | None) -> str | None:
+            if d is None:
+                return None
+            return d.date().isoformat() if grain in _COARSE else _iso_minutes(d.replace(tzinfo=ref.tzinfo))
+        if r.kind == "interval":
+            return {"value": {"from": out(r.start), "to": out(r.end)}, "grain": grain}
+        return {"value": out(r.start), "grain": grain}
+    return None
+
+
 def _dateparser(s: str, ref: datetime) -> datetime | None:
     import dateparser  # imported on first use only: it costs start-up time
 
@@ -175,26 +380,22 @@ def _dateparser(s: str, ref: datetime) -> datetime | None:
 
 
 @lru_cache(maxsize=8192)
-def _resolve(text: str, ref: datetime) -> str | None:
+def _resolve(text: str, ref: datetime) -> TimeValue | None:
     s = _normalise(text)
-    tod, rest = _time_of_day(s)
-    day = _date_part(rest, ref.date())
-    if day is None and tod is None:
-        if not _DATE_WORDS.search(rest):
-            return None  # "morning", "evening", "early": a period, no date to book
-        found = _dateparser(rest, ref)
-        if found is None:
-            return None
-        day = found.date()
-    if tod is None:
-        return day.isoformat()
-    if day is None:  # a time alone: its next occurrence
-        day = ref.date() if tod >= ref.time().replace(tzinfo=None) else ref.date() + timedelta(days=1)
-    return datetime.combine(day, tod, tzinfo=ref.tzinfo).isoformat(timespec="minutes")
+    if not s or _BARE_PERIOD.fullmatch(s):
+        return None  # "morning", "in the evening": a part of the day, no day to book
+    found = _own_rules(s, ref)
+    if found is None and _MONTH_DAY.search(s) and not _PERIOD.search(s):
+        return None  # a month and day the rules read but found impossible ("February 30th"): no other reading
+    if found is None and len(s) <= DUCKLING_MAX_CHARS:
+        found = _from_duckling(s, ref)
+    if found is None and _DATE_WORDS.search(s) and (parsed := _dateparser(s, ref)) is not None:
+        found = {"value": parsed.date().isoformat(), "grain": "day"}
+    return found
 
 
-def resolve_time(text: str, reference: datetime) -> str | None:
-    """ISO 8601 date ("2026-11-02") or date-time ("2026-11-02T21:00+08:00"), or None.
+def resolve_time(text: str, reference: datetime) -> TimeValue | None:
+    """``{"value", "grain"}`` for a time phrase (see the module's rules), or None.
 
     ``reference`` is the moment the user spoke, timezone-aware, in the user's timezone.
     """
@@ -202,5 +403,5 @@ def resolve_time(text: str, reference: datetime) -> str | None:
 
 
 def warm_up() -> None:
-    """Load dateparser's English data at start-up, not on the first request that needs it."""
+    """Load dateparser's English data; Duckling loads per process (:func:`duckling_time.warm_up`)."""
     _dateparser("a fortnight from now", datetime(2026, 1, 1))

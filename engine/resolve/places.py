@@ -1,18 +1,27 @@
 """Place names -> {"city", "country", "airports"} from the airportsdata package.
 
-One index built once at start-up: normalised city name -> airports with an IATA
-code, international airports first. A short table of metropolitan airports puts a city's main airports first where
-airportsdata files them under a neighbouring municipality. Handles a state or country suffix
-("Portland, OR", "Paris, France"), an IATA code typed as such ("SFO"), and
-common abbreviations through the small alias table below. Unknown places
-resolve to None, never to a guessed airport.
+One index built once at start-up: folded city name (lowercase, accents off, "St."/"Saint" as "st")
+-> airports with an IATA code, international airports first. Lookups are case- and
+accent-insensitive ("são paulo", "MONTREAL", "Zurich"). A table of metropolitan airports puts a
+city's main airports first, in the order a traveller means them (EZE before AEP for Buenos Aires),
+under the city's own name (Montreal, not Dorval where YUL sits). Also handled: a state or country
+suffix ("Portland, OR", "Paris, France"), IATA codes in any case ("SFO", "bos"; a lowercase
+everyday word such as "man" or "can" stays a word), the multi-airport city codes (LON, NYC, PAR,
+TYO, ...), common names and abbreviations (the alias table), and spelling mistakes ("chicgo") by
+rapidfuzz against the cities with an international airport -- only when a word of the text is
+unknown to the model's vocabulary (so "parish" is never Paris) and the first letter agrees.
+Unknown places -- and places without an airport of their own -- resolve to None, never to a
+guessed airport or country.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import airportsdata
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 # Common ways people write a city. Keys are lowercase; values are airportsdata city names.
 ALIASES = {
@@ -22,24 +31,63 @@ ALIASES = {
     "chitown": "Chicago", "vegas": "Las Vegas", "dc": "Washington", "washington dc": "Washington",
     "washington d.c.": "Washington", "nola": "New Orleans", "atl": "Atlanta", "sd": "San Diego",
     "mexico city": "Mexico City", "ciudad de mexico": "Mexico City", "cdmx": "Mexico City",
-    "saint louis": "St. Louis", "st louis": "St. Louis", "st. louis": "St. Louis",
-    "taipei city": "Taipei", "bombay": "Mumbai", "peking": "Beijing",
+    "taipei city": "Taipei", "bombay": "Mumbai", "peking": "Beijing", "frankfurt": "Frankfurt am Main",
+    "salt lake": "Salt Lake City", "saigon": "Ho Chi Minh City", "rio": "Rio de Janeiro",
+    "sao paulo": "Sao Paulo", "the twin cities": "Minneapolis", "big d": "Dallas", "motor city": "Detroit",
+    # the names cities have in their own language, where airportsdata files them under the English one
+    "koln": "Cologne", "munchen": "Munich", "nurnberg": "Nuremberg", "wien": "Vienna", "praha": "Prague",
+    "roma": "Rome", "milano": "Milan", "firenze": "Florence", "venezia": "Venice", "napoli": "Naples",
+    "lisboa": "Lisbon", "moskva": "Moscow", "warszawa": "Warsaw", "krakow": "Krakow",
+    "kobenhavn": "Copenhagen", "bruxelles": "Brussels", "brussel": "Brussels", "geneve": "Geneva",
+    "athina": "Athens",
+    "bucuresti": "Bucharest", "sankt peterburg": "St Petersburg", "ciudad de panama": "Panama City",
 }
 
+# IATA's multi-airport city codes -> the city (whose airports METRO_AIRPORTS orders)
+CITY_CODES = {
+    "LON": "London", "NYC": "New York", "PAR": "Paris", "TYO": "Tokyo", "CHI": "Chicago", "WAS": "Washington",
+    "MIL": "Milan", "ROM": "Rome", "MOW": "Moscow", "SEL": "Seoul", "BJS": "Beijing", "OSA": "Osaka",
+    "STO": "Stockholm", "YTO": "Toronto", "YMQ": "Montreal", "BUE": "Buenos Aires", "SAO": "Sao Paulo",
+    "RIO": "Rio de Janeiro", "JKT": "Jakarta", "DTT": "Detroit", "YEA": "Edmonton", "REK": "Reykjavik",
+    "BER": "Berlin",
+}
+
+# Everyday lowercase words that are also IATA codes: typed lowercase, they are words, not airports.
+WORDS_NOT_CODES = frozenset("""
+the for and bus can all yes are way get any fly buy new out not see day lot but air may has too off try via
+let yet got car our fun six bit end nah far fro say who red ask big pet ten hip hop kid mom non run sit top wow
+bad due fin had her ill ink loo old ore pop sir tip she him war won law man men win led ago cup age per cut son
+key pay low tax act art met saw aid gas sea bid bay ban pro ran van era boy hot sun add guy box bar nor mid bin
+row die arm tie lay dog dry gap cap def eat pan fat bed ads eve tea lie dam bag bat spy mad max sad cat lap sub
+hat bet dad sum hub odd pit wet rid tag toy mud pen pot rod tee tap inn ham spa bow ace mob tan ear shy rap ash
+sin ram jam lit pin tin amp dig moo est con one two san las los mon tue wed thu fri sat jan feb mar apr jun
+jul aug sep oct nov dec
+""".split())
+
+
+def max_edits(key: str) -> int:
+    """Spelling mistakes forgiven (optimal string alignment: a swap of neighbours is one edit): one from
+    five letters, two from ten; none under five. Measured on the values sets (model.values)."""
+    return 0 if len(key) < 5 else 1 if len(key) < 10 else 2
+
 # Main airports of cities whose busiest airports airportsdata files under another municipality
-# (DFW under "Dallas-Fort Worth", YYZ under "Mississauga", ...): listed first, in this order.
+# (DFW under "Dallas-Fort Worth", YYZ under "Mississauga", EZE under "Ezeiza", ...): listed first, in
+# this order; the key is the city's name as answered.
 METRO_AIRPORTS = {
+    "buenos aires": ["EZE", "AEP"], "frankfurt am main": ["FRA"], "cincinnati": ["CVG", "LUK"],
+    "reykjavik": ["KEF", "RKV"], "rio de janeiro": ["GIG", "SDU"], "venice": ["VCE", "TSF"],
+    "jakarta": ["CGK", "HLP"], "edmonton": ["YEG"], "munich": ["MUC"], "zurich": ["ZRH"], "florence": ["FLR"], "medellin": ["MDE", "EOH"],
     "new york": ["JFK", "LGA", "EWR"], "washington": ["IAD", "DCA", "BWI"], "chicago": ["ORD", "MDW"],
     "dallas": ["DFW", "DAL"], "houston": ["IAH", "HOU"], "seattle": ["SEA"], "toronto": ["YYZ", "YTZ"],
-    "vancouver": ["YVR"], "montreal": ["YUL"], "london": ["LHR", "LGW", "STN", "LTN", "LCY"],
+    "vancouver": ["YVR"], "montreal": ["YUL"], "london": ["LHR", "LGW", "STN", "LTN", "LCY", "SEN"],
     "paris": ["CDG", "ORY"], "berlin": ["BER"], "tokyo": ["HND", "NRT"], "osaka": ["KIX", "ITM"],
-    "seoul": ["ICN", "GMP"], "shanghai": ["PVG", "SHA"], "beijing": ["PEK", "PKX"], "milan": ["MXP", "LIN"],
-    "rome": ["FCO", "CIA"], "moscow": ["SVO", "DME", "VKO"], "sao paulo": ["GRU", "CGH"],
+    "seoul": ["ICN", "GMP"], "shanghai": ["PVG", "SHA"], "beijing": ["PEK", "PKX"], "milan": ["MXP", "LIN", "BGY"],
+    "rome": ["FCO", "CIA"], "moscow": ["SVO", "DME", "VKO"], "sao paulo": ["GRU", "CGH", "VCP"],
     "mexico city": ["MEX"], "los angeles": ["LAX"], "san francisco": ["SFO"], "miami": ["MIA"],
     "atlanta": ["ATL"], "boston": ["BOS"], "denver": ["DEN"], "baltimore": ["BWI"], "detroit": ["DTW"],
     "minneapolis": ["MSP"], "philadelphia": ["PHL"], "phoenix": ["PHX"], "orlando": ["MCO"],
     "las vegas": ["LAS"], "san diego": ["SAN"], "portland": ["PDX", "PWM"], "sydney": ["SYD"],
-    "melbourne": ["MEL"], "stockholm": ["ARN"], "bangkok": ["BKK", "DMK"], "istanbul": ["IST", "SAW"],
+    "melbourne": ["MEL"], "stockholm": ["ARN", "BMA"], "bangkok": ["BKK", "DMK"], "istanbul": ["IST", "SAW"],
     "dubai": ["DXB"], "delhi": ["DEL"], "new delhi": ["DEL"], "mumbai": ["BOM"], "nairobi": ["NBO"],
 }
 
@@ -66,57 +114,101 @@ COUNTRIES = {  # names people append to a city -> ISO 3166 alpha-2, as airportsd
     "nsw": "AU", "bc": "CA", "ontario": "CA", "quebec": "CA",
 }
 
+METRO_NAMES = {  # how the metro table's cities are answered
+    "new york": "New York", "washington": "Washington", "sao paulo": "São Paulo", "montreal": "Montréal",
+    "frankfurt am main": "Frankfurt am Main", "reykjavik": "Reykjavík", "zurich": "Zürich",
+}
 _STATE_NAMES = {v.lower(): v for v in US_STATES.values()}
 _EXCLUDED = re.compile(r"\b(air force|air base|afb|army|naval|heliport|seaplane|military|raf)\b", re.I)
 
 
-def _key(name: str) -> str:
-    return re.sub(r"\s+", " ", name.strip().lower())
+def fold(name: str) -> str:
+    """The lookup key of a place name: lowercase, accents off, "St." / "Saint" as "st", one space."""
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"[.\u2019']", "", s)
+    s = re.sub(r"[-/_]", " ", s)
+    s = re.sub(r"\bsaint\b", "st", s)
+    return re.sub(r"\s+", " ", s).strip(" ,!?")
 
 
 class PlaceIndex:
-    """Lookup of city names and IATA codes; build once, query many times."""
+    """Lookup of city names and IATA codes; build once, query many times.
 
-    def __init__(self) -> None:
-        self.by_iata = airportsdata.load("IATA")
+    ``known_words``: the model's vocabulary. Spelling correction only runs on text with a word
+    outside it (a typo is a word nobody uses), so real words are never corrected into cities.
+    Without it, there is no spelling correction.
+    """
+
+    def __init__(self, known_words: frozenset[str] | set[str] = frozenset()) -> None:
+        self.known_words = frozenset(known_words)
+        self.by_iata = {k: v for k, v in airportsdata.load("IATA").items() if v.get("iata")}
         self.by_city: dict[str, list[dict]] = {}
         for ap in self.by_iata.values():
-            if not ap.get("iata") or _EXCLUDED.search(ap["name"]):
+            if _EXCLUDED.search(ap["name"]):
                 continue
-            city = _key(ap["city"])
+            city = fold(ap["city"])
             keys = [city, city.removesuffix(" city")] if city.endswith(" city") else [city]
             for k in keys:
                 self.by_city.setdefault(k, []).append(ap)
         for aps in self.by_city.values():
             aps.sort(key=lambda a: ("international" not in a["name"].lower(), not a["icao"], a["iata"]))
+        self.aliases = {fold(k): fold(v) for k, v in ALIASES.items()}
+        # spelling correction only towards cities a traveller flies to: an international airport, a name
+        # common enough to be in the model's vocabulary (GloVe's frequent words), or the tables
+        self.fuzzy_keys = sorted({k for k, aps in self.by_city.items() if len(k) >= 4 and (
+            "international" in aps[0]["name"].lower() or all(w in self.known_words for w in k.split()))}
+            | set(METRO_AIRPORTS) | set(self.aliases.values()))
 
-    def _split_suffix(self, text: str) -> tuple[str, str | None, str | None]:
-        """'Portland, OR' -> ('portland', 'Oregon', None); 'Paris, France' -> ('paris', None, 'FR')."""
-        m = re.match(r"^(.*?)(?:,\s*|\s+)([a-z.][a-z.\s]*)$", text)
+    def _known(self, key: str) -> bool:
+        return key in self.by_city or key in self.aliases or key in METRO_AIRPORTS
+
+    def _split_suffix(self, key: str) -> tuple[str, str | None, str | None]:
+        """'portland, or' -> ('portland', 'Oregon', None); 'paris, france' -> ('paris', None, 'FR')."""
+        m = re.match(r"^(.*?)(?:,\s*|\s+)([a-z][a-z\s]*)$", key)
         if m and m.group(1):
-            city, suffix = m.group(1).strip(), m.group(2).strip().rstrip(".")
+            city, suffix = m.group(1).strip(" ,"), m.group(2).strip()
             state = US_STATES.get(suffix) or _STATE_NAMES.get(suffix)
-            if state and (city in self.by_city or city in ALIASES):
+            if state and self._known(city):
                 return city, state, None
-            if suffix in COUNTRIES and (city in self.by_city or city in ALIASES):
+            if suffix in COUNTRIES and self._known(city):
                 return city, None, COUNTRIES[suffix]
-        return text, None, None
+        return key, None, None
+
+    def _spelling(self, key: str) -> str | None:
+        """The city a misspelt name means, or None (see the class's rules)."""
+        edits = max_edits(key)
+        if not edits or not self.known_words or all(w in self.known_words for w in key.split()):
+            return None
+        hits = [h for h in process.extract(key, self.fuzzy_keys, scorer=OSA.distance, score_cutoff=edits, limit=3)
+                if h[0][0] == key[0] and not key.startswith(h[0])]  # "Portlandia", "Bostonians": words of their own
+        if not hits or (len(hits) > 1 and hits[1][1] == hits[0][1]):
+            return None  # nothing close, or two cities as close: not a guess to make
+        return hits[0][0]
+
+    def _airport(self, code: str) -> dict:
+        ap = self.by_iata[code]
+        return {"city": ap["city"], "country": ap["country"], "airports": [code]}
 
     @lru_cache(maxsize=4096)
     def resolve(self, text: str) -> dict | None:
         """``{"city", "country", "airports"}`` for a place name, or None when unknown."""
-        raw = text.strip()
-        if re.fullmatch(r"[A-Z]{3}", raw) and raw in self.by_iata and raw.lower() not in ALIASES:
-            ap = self.by_iata[raw]
-            return {"city": ap["city"], "country": ap["country"], "airports": [raw]}
-        key = _key(raw).strip(".,!? ")
+        raw = text.strip().strip(".,!? ")
+        key = fold(raw)
+        if re.fullmatch(r"[a-z]{3}", key) and (raw.isupper() or key not in WORDS_NOT_CODES):
+            code = key.upper()
+            if code in CITY_CODES:
+                key = fold(CITY_CODES[code])
+            elif code in self.by_iata and (raw.isupper() or not self._known(key)):
+                return self._airport(code)
         key = re.sub(r"^(the )?(city of |airport in )", "", key)
         key = re.sub(r"\s+(international\s+)?airport$", "", key)
-        if key in ALIASES:
-            city, subd, country = _key(ALIASES[key]), None, None
+        if key in self.aliases:
+            city, subd, country = self.aliases[key], None, None
         else:
             city, subd, country = self._split_suffix(key)
-            city = _key(ALIASES.get(city, city))
+            city = self.aliases.get(city, city)
+        if not self._known(city) and (corrected := self._spelling(city)) is not None:
+            city = corrected
         metro = [self.by_iata[c] for c in METRO_AIRPORTS.get(city, []) if c in self.by_iata]
         local = self.by_city.get(city, [])
         aps = [a for a in metro + [a for a in local if a not in metro]
@@ -124,6 +216,9 @@ class PlaceIndex:
         if not aps:
             return None
         top = aps[0]  # one country: London means GB unless the text says otherwise
-        name = local[0]["city"] if local and local[0]["country"] == top["country"] else top["city"]
+        if city in METRO_AIRPORTS and top in metro:
+            name = METRO_NAMES.get(city) or city.title()
+        else:
+            name = local[0]["city"] if local and local[0]["country"] == top["country"] else top["city"]
         return {"city": name, "country": top["country"],
                 "airports": [a["iata"] for a in aps if a["country"] == top["country"]]}

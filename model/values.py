@@ -1,0 +1,104 @@
+"""Score the value resolvers on the project's values set: share right per kind.
+
+    python -m model.values [--show] [--set tests/fixtures/values/values.jsonl]
+
+The set (``tests/fixtures/values/values.jsonl``, written for this project before the resolvers were
+changed against it) holds phrases a traveller types, each with the value expected at the reference
+moment below. Kinds: ``date``, ``relative``, ``range``, ``time_of_day``, ``holiday`` (a time
+phrase: ``value`` and ``grain`` as the answer's time slot carries them, ``null`` where the phrase
+names no bookable day), ``place``, ``city_code``, ``typo`` (``airport``: the first airport the
+answer must list) and ``non_place`` (``airport: null``: the answer must not invent a place).
+
+``--show`` prints every miss. Resolution cost per phrase (p50 over the set, after one warm-up
+pass) is printed with the scores.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from engine.artifact import COMMITTED_DIR, read_config
+from engine.resolve.dates import resolve_time
+from engine.resolve.places import PlaceIndex
+
+VALUES_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "values" / "values.jsonl"
+REFERENCE = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/New_York"))  # a Wednesday
+TIME_KINDS = ("date", "relative", "range", "time_of_day", "holiday")
+
+
+def load_rows(path: Path = VALUES_SET) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def known_words(artifact_dir: Path = COMMITTED_DIR) -> frozenset[str]:
+    """The committed model's words: what the place index treats as ordinary words, never as typos."""
+    _, art, _ = read_config(artifact_dir)
+    return frozenset(art.words.items) | frozenset(art.glove.items if art.glove else ())
+
+
+def answer(row: dict, places: PlaceIndex, reference: datetime = REFERENCE):
+    """What the resolvers answer for one row, in the row's own terms."""
+    if row["kind"] in TIME_KINDS:
+        found = resolve_time(row["text"], reference)
+        return {"value": found["value"], "grain": found["grain"]} if found else {"value": None, "grain": None}
+    found = places.resolve(row["text"])
+    return {"airport": found["airports"][0] if found and found["airports"] else None}
+
+
+def expected(row: dict) -> dict:
+    if row["kind"] in TIME_KINDS:
+        return {"value": row["value"], "grain": row["grain"]}
+    return {"airport": row["airport"]}
+
+
+def score(rows: list[dict], places: PlaceIndex) -> tuple[dict[str, list[int]], list[tuple[dict, dict]], list[float]]:
+    """Per kind [right, total]; the misses (row, answer); the cost of each resolution in ms."""
+    for row in rows:  # warm-up: first-use costs (dateparser's data, caches) are start-up work
+        answer(row, places, REFERENCE.replace(minute=1))
+    PlaceIndex.resolve.cache_clear()
+    per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses, costs = [], []
+    for row in rows:
+        t0 = time.perf_counter()
+        got = answer(row, places)
+        costs.append((time.perf_counter() - t0) * 1000)
+        ok = got == expected(row)
+        per_kind[row["kind"]][0] += ok
+        per_kind[row["kind"]][1] += 1
+        if not ok:
+            misses.append((row, got))
+    return dict(per_kind), misses, costs
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--set", type=Path, default=VALUES_SET, help="a values set (JSON lines)")
+    ap.add_argument("--show", action="store_true", help="print every miss")
+    args = ap.parse_args(argv)
+    rows = load_rows(args.set)
+    places = PlaceIndex(known_words=known_words())
+    per_kind, misses, costs = score(rows, places)
+    right = sum(r for r, _ in per_kind.values())
+    print(f"values set {args.set.name}: reference {REFERENCE.isoformat()} ({REFERENCE.tzinfo})")
+    for kind, (r, n) in per_kind.items():
+        print(f"  {kind:<12} {r:>3}/{n:<3} {100 * r / n:6.1f}%")
+    print(f"  {'all':<12} {right:>3}/{len(rows):<3} {100 * right / len(rows):6.1f}%")
+    invented = sum(1 for row, got in misses if row["kind"] == "non_place")
+    print(f"  non-places given an airport: {invented}")
+    print(f"  cost per phrase: p50 {statistics.median(costs):.3f} ms, p99 "
+          f"{sorted(costs)[int(0.99 * (len(costs) - 1))]:.3f} ms (warm caches off: each phrase resolved once)")
+    if args.show:
+        for row, got in misses:
+            print(f"  MISS {row['kind']:<12} {row['text']!r}: expected {expected(row)}, got {got}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
