@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from . import result as r
+from . import timespans
 from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
 from .labels import OUT_OF_SCOPE
 from .language import ENGLISH, Detected, LanguageDetector
@@ -42,8 +43,10 @@ class Parser:
     language: LanguageDetector | None = field(default=None)  # None: every text is read as English
 
     def frame(self, pred: Prediction, expected_slot: str | None) -> dict[str, dict | None]:
-        """Best span per frame slot (and return_time); ``expected_slot`` settles short answers."""
+        """Best span per frame slot (and return_time), time spans completed (:mod:`engine.timespans`);
+        ``expected_slot`` settles short answers."""
         frame = build_frame(pred.text, pred.tokens, pred.slot_entities, ALL_FRAME_LABELS)
+        timespans.complete(pred.text, frame)  # holidays, counted offsets, ranges the tagger cut short
         if expected_slot and frame.get(expected_slot) is None:
             # The bot asked for one slot; an answer whose only span fills the other slot of the same kind
             # ("Boston." tagged destination when departure was asked) answers the question.

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
-ZONEINFO = "/usr/share/zoneinfo"
+
+
+def _zoneinfo_dir() -> str:
+    """The system's IANA zone files, else the tzdata package's (a slim image may have none)."""
+    if os.path.isdir("/usr/share/zoneinfo"):
+        return "/usr/share/zoneinfo"
+    import tzdata
+
+    return os.path.join(os.path.dirname(tzdata.__file__), "zoneinfo")
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,7 @@ class _Runtime:
 
         self.pid = os.getpid()
         self.lib = duckling
-        self.zones = duckling.load_time_zones(ZONEINFO)
+        self.zones = duckling.load_time_zones(_zoneinfo_dir())  # asked in UTC only; loaded for its parser
         self.locale = duckling.default_locale_lang(duckling.parse_lang("EN"))
         self.dims = duckling.parse_dimensions(["time"])
 

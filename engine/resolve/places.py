@@ -27,6 +27,7 @@ from rapidfuzz.distance import OSA
 ALIASES = {
     "sf": "San Francisco", "san fran": "San Francisco", "frisco": "San Francisco",
     "nyc": "New York", "ny": "New York", "new york city": "New York", "the big apple": "New York",
+    "big apple": "New York",
     "la": "Los Angeles", "l.a.": "Los Angeles", "philly": "Philadelphia", "chi-town": "Chicago",
     "chitown": "Chicago", "vegas": "Las Vegas", "dc": "Washington", "washington dc": "Washington",
     "washington d.c.": "Washington", "nola": "New Orleans", "atl": "Atlanta", "sd": "San Diego",
