@@ -90,12 +90,21 @@ class RasaParseRequest(ResolveOptions):
 from engine.result import Intent, Language, ModelInfo, ParseResult, Place  # noqa: E402, F401
 
 class RasaEntity(BaseModel):
+    """An entity as Rasa reads it. The frame (SLOT_RASA_ENTITIES=frame): entity departure / destination / time /
+    return_time with the resolved value. Roles (SLOT_RASA_ENTITIES=roles): entity city with role from / to (value:
+    the city's name; additional_info: the place), entity time with role depart / return (value and additional_info
+    in Duckling's shapes). Fine ATIS entities follow with their text as value."""
+
     entity: str
     start: int
     end: int
-    value: str | Place | None
+    value: str | Place | dict[str, str] | None
     confidence_entity: float
+    role: str | None = Field(None, description="roles shape only: from, to, depart, return")
+    confidence_role: float | None = Field(None, description="roles shape only")
     extractor: str
+    additional_info: dict | None = Field(None, description="roles shape only: the resolved place, or Duckling's "
+                                                           "{type, value | from/to, grain, values}")
 
 
 class RasaParseResponse(BaseModel):
