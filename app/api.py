@@ -24,7 +24,7 @@ def read_body(model: type[BaseModel]) -> BaseModel:
         body = json.loads(raw)
     except UnicodeDecodeError:
         raise ApiError(400, "request body is not valid UTF-8") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, and integers past Python's 4,300 digits
         raise ApiError(400, f"malformed JSON: {exc}") from None
     if not isinstance(body, dict):
         raise ApiError(422, "request body must be a JSON object")

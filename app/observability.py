@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import multiprocess
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 REQUESTS = Counter("slot_http_requests_total", "HTTP requests by endpoint and status", ["endpoint", "method", "status"])
 LATENCY = Histogram("slot_http_request_seconds", "HTTP request latency by endpoint", ["endpoint"],
                     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
@@ -76,7 +77,8 @@ def init_app(app: Flask) -> None:
         rid = g.get("request_id") or uuid.uuid4().hex
         resp.headers["X-Request-ID"] = rid
         endpoint = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
-        REQUESTS.labels(endpoint, request.method, str(resp.status_code)).inc()
+        method = request.method if request.method in KNOWN_METHODS else "other"  # a label per made-up method: no
+        REQUESTS.labels(endpoint, method, str(resp.status_code)).inc()
         LATENCY.labels(endpoint).observe(elapsed)
         if app.config.get("ACCESS_LOG", True):
             access_log.info(orjson.dumps({

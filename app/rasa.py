@@ -73,7 +73,7 @@ def role_entity(slot: str, span: dict, reference: datetime) -> dict:
 @bp.post("/model/parse")
 def model_parse():
     req = read_body(RasaParseRequest)
-    check_key(req.token)
+    check_key(req.token, rasa=True)
     parser = current_app.extensions["parser"]
     reference = reference_moment(req.reference_time, req.timezone)
     with timed_inference():

@@ -3,7 +3,7 @@ answers, the engine's :class:`engine.result.ParseResult` for /parse (the OpenAPI
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictStr, field_validator
 
@@ -12,8 +12,9 @@ MAX_BATCH = 64  # most texts in one /parse/batch request
 
 SlotName = Literal["departure", "destination", "time", "return_time"]
 
-Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT_CHARS,
+Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S",
                                   description=f"An utterance: 1 to {MAX_TEXT_CHARS} characters, not only whitespace.")]
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # reference_time's years: dates are resolved around it
 
 
 def _not_blank(v: str) -> str:
@@ -28,17 +29,25 @@ class ResolveOptions(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     reference_time: AwareDatetime | None = Field(
-        None, description="When the user spoke, ISO 8601 with a UTC offset; default: the server's current time.",
+        None, description=f"When the user spoke, ISO 8601 with a UTC offset, in the years {EARLIEST_YEAR} to "
+                          f"{LATEST_YEAR}; default: the server's current time.",
         examples=["2026-10-15T09:00:00+08:00"])
     timezone: StrictStr | None = Field(
         None, description="The user's IANA timezone (e.g. Asia/Taipei); default: reference_time's offset, else UTC.",
-        examples=["Asia/Taipei"])
+        examples=["Asia/Taipei"], json_schema_extra={"enum": sorted(available_timezones())})
 
     @field_validator("reference_time", mode="before")
     @classmethod
     def iso_string(cls, v):
         if v is not None and not isinstance(v, str):
             raise ValueError("reference_time must be an ISO 8601 string with a UTC offset")
+        return v
+
+    @field_validator("reference_time")
+    @classmethod
+    def within_the_calendar(cls, v):
+        if v is not None and not EARLIEST_YEAR <= v.year <= LATEST_YEAR:
+            raise ValueError(f"reference_time must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
         return v
 
     @field_validator("timezone")

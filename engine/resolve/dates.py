@@ -399,7 +399,10 @@ def resolve_time(text: str, reference: datetime) -> TimeValue | None:
 
     ``reference`` is the moment the user spoke, timezone-aware, in the user's timezone.
     """
-    return _resolve(text, reference.replace(second=0, microsecond=0))
+    try:
+        return _resolve(text, reference.replace(second=0, microsecond=0))
+    except (OverflowError, ValueError):  # a reference at the ends of the calendar: no date to give
+        return None
 
 
 def warm_up() -> None:
