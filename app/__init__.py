@@ -10,6 +10,7 @@ from engine.predict import Predictor
 from engine.resolve.dates import warm_up as warm_up_dates
 
 from . import api, health, observability, openapi, rasa, security
+from .batching import Batcher
 from .errors import register_error_handlers
 from .json_provider import OrjsonProvider
 from .settings import Settings, StartupError, load_settings
@@ -37,6 +38,9 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
                          settings.language_threshold, predictor)
     app.extensions["predictor"] = parser.predictor
     app.extensions["parser"] = parser
+    # the sync worker serves one request at a time: nothing to batch with
+    max_batch = 1 if settings.worker_class == "sync" else settings.max_batch
+    app.extensions["batcher"] = Batcher(parser.predictor, max_batch, settings.max_wait_us)
     warm_up_dates()
     app.extensions["openapi"] = openapi.build_spec()
     register_error_handlers(app)

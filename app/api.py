@@ -36,13 +36,22 @@ def read_body(model: type[BaseModel]) -> BaseModel:
         raise ApiError(422, err["msg"], field) from None
 
 
+def predictions(texts: list[str]) -> list:
+    """The network's predictions for ``texts``, batched with other requests' (:mod:`app.batching`)."""
+    with timed_inference():
+        return current_app.extensions["batcher"].predict(texts)
+
+
+def answers(texts: list[str], reference, expected_slot: str | None = None) -> list:
+    parser = current_app.extensions["parser"]
+    return [parser.result(p, reference, expected_slot) for p in predictions(texts)]
+
+
 @bp.post("/parse")
 def parse():
     check_key()
     req = read_body(ParseRequest)
-    parser = current_app.extensions["parser"]
-    with timed_inference():
-        result = parser.parse([req.text], reference_moment(req.reference_time, req.timezone), req.expected_slot)
+    result = answers([req.text], reference_moment(req.reference_time, req.timezone), req.expected_slot)
     return jsonify(result[0])
 
 
@@ -50,7 +59,4 @@ def parse():
 def parse_batch():
     check_key()
     req = read_body(BatchRequest)
-    parser = current_app.extensions["parser"]
-    with timed_inference():
-        results = parser.parse(req.texts, reference_moment(req.reference_time, req.timezone))
-    return jsonify(results)
+    return jsonify(answers(req.texts, reference_moment(req.reference_time, req.timezone)))

@@ -27,7 +27,9 @@ except StartupError as exc:
 
 bind = settings.bind
 workers = settings.workers
-threads = 1
+worker_class = settings.worker_class
+worker_connections = settings.worker_connections
+threads = settings.threads if settings.worker_class == "gthread" else 1
 preload_app = True
 timeout = settings.worker_timeout
 graceful_timeout = settings.graceful_timeout

@@ -23,9 +23,8 @@ from datetime import date, datetime, time
 
 from flask import Blueprint, current_app, jsonify
 
-from .api import read_body
+from .api import predictions, read_body
 from .auth import check_key
-from .observability import timed_inference
 from .schemas import RasaParseRequest
 from engine.parser import intent_name, reference_moment
 
@@ -76,9 +75,8 @@ def model_parse():
     check_key(req.token, rasa=True)
     parser = current_app.extensions["parser"]
     reference = reference_moment(req.reference_time, req.timezone)
-    with timed_inference():
-        pred = parser.predictor.predict_batch([req.text])[0]
-        result = parser.result(pred, reference)
+    pred = predictions([req.text])[0]
+    result = parser.result(pred, reference)
     frame = dict(result["slots"], return_time=result["return_time"])
     if current_app.config.get("RASA_ENTITIES") == "roles":
         entities = [role_entity(slot, span, reference) for slot, span in frame.items() if span is not None]

@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     graceful_timeout: int = Field(20, ge=0, description="seconds a SIGTERM'd server waits for in-flight requests")
     scope_threshold: float | None = Field(None, gt=0, le=1, description="P(out_of_scope) at or over which a turn "
                                                                         "is out of scope (default: the artifact's)")
+    worker_class: Literal["gevent", "gthread", "sync"] = Field(
+        "gevent", description="gunicorn worker model: gevent (many connections per worker, none pinned by a slow "
+                              "client; requests batched), gthread (threads per worker, batched) or sync (one "
+                              "request at a time per worker)")
+    worker_connections: int = Field(1000, ge=1, description="open connections per gevent worker")
+    threads: int = Field(16, ge=1, description="request threads per gthread worker")
+    max_batch: int = Field(32, ge=1, description="most utterances in one network call gathered from concurrent "
+                                                 "requests (1: no batching)")
+    max_wait_us: int = Field(0, ge=0, le=100000, description="microseconds a batch waits for more requests once "
+                                                              "the queue is empty (0: runs at once)")
     rasa_entities: Literal["frame", "roles"] = Field(
         "frame", description="what POST /model/parse answers as entities: frame (departure, destination, time, "
                              "return_time) or roles (Rasa entity roles: city from/to, Duckling-shaped time)")

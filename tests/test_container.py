@@ -114,15 +114,21 @@ def test_image_command_serves_parse_under_gunicorn(tmp_path):
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         r = requests.post(f"{base}/parse", data="{", headers={"Content-Type": "application/json"}, timeout=10)
         assert r.status_code == 400 and r.json()["status"] == 400
-        n = 40  # 8 at a time, a new connection each: while one sync worker is busy the other accepts
+        n = 40  # 16 at a time, a new connection each
 
         def post(i: int) -> int:
             return requests.post(f"{base}/parse", json={"text": f"fly to boston on june {i % 28 + 1}"},
                                  headers={"Connection": "close"}, timeout=10).status_code
 
-        with ThreadPoolExecutor(8) as pool:
+        with ThreadPoolExecutor(16) as pool:
             assert list(pool.map(post, range(n))) == [200] * n
         metrics = requests.get(f"{base}/metrics", timeout=10).text
+
+        def total(name: str) -> float:
+            return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith(name + " "))
+        # every utterance went through the workers' batchers, and concurrent ones shared network calls
+        assert total("slot_inference_batched_texts_total") == n + 1
+        assert total("slot_inference_batches_total") < n + 1
         counted = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
                       if line.startswith("slot_http_requests_total{") and 'endpoint="/parse"' in line
                       and 'status="200"' in line)

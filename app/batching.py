@@ -1,0 +1,117 @@
+"""Dynamic batching: the utterances of requests that arrive together share one network call.
+
+Each gunicorn worker serves many connections at once (gevent greenlets, or gthread threads); a
+request hands its utterances to this worker's :class:`Batcher` and waits. One runner per worker
+takes the first waiting request, then every other request already waiting (up to ``max_batch``
+utterances, waiting at most ``max_wait_us`` for more -- by default not at all: the window closes
+as soon as nothing else is queued, so a lone request is not delayed), runs the network once for all
+of them and hands each request its predictions.
+
+Under gevent the network call runs in the hub's thread pool (ONNX Runtime releases the GIL), so
+the worker keeps reading and parsing the next requests while a batch runs; those form the next
+batch. Under threads, the runner is a thread of its own. With ``max_batch`` 1 there is no runner:
+requests call the predictor directly (the sync worker's way).
+"""
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+
+from prometheus_client import Counter
+
+from engine.predict import Prediction, Predictor
+
+BATCHES = Counter("slot_inference_batches_total", "network calls made by the batcher")
+BATCHED_TEXTS = Counter("slot_inference_batched_texts_total", "utterances those calls carried")
+
+
+def _gevent_active() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("threading")
+
+
+@dataclass
+class _Job:
+    texts: list[str]
+    done: threading.Event = field(default_factory=threading.Event)
+    result: list[Prediction] | None = None
+    error: BaseException | None = None
+
+
+class Batcher:
+    def __init__(self, predictor: Predictor, max_batch: int = 32, max_wait_us: int = 0) -> None:
+        self.predictor = predictor
+        self.max_batch = max_batch
+        self.max_wait = max_wait_us / 1e6
+        self._queue: queue.Queue[_Job] | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def predict(self, texts: list[str]) -> list[Prediction]:
+        """Predictions for ``texts``, computed with whatever other requests are waiting."""
+        if self.max_batch <= 1:
+            return self.predictor.predict_batch(texts)
+        job = _Job(texts)
+        self._runner_queue().put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        assert job.result is not None
+        return job.result
+
+    def _runner_queue(self) -> queue.Queue:
+        """This process's queue, its runner started on first use (never inherited through fork)."""
+        if self._pid != os.getpid():
+            with self._lock:
+                if self._pid != os.getpid():
+                    self._queue = queue.Queue()
+                    threading.Thread(target=self._run, args=(self._queue,), name="batcher", daemon=True).start()
+                    self._pid = os.getpid()
+        assert self._queue is not None
+        return self._queue
+
+    def _gather(self, jobs: queue.Queue) -> list[_Job]:
+        batch = [jobs.get()]
+        size = len(batch[0].texts)
+        deadline = time.monotonic() + self.max_wait
+        time.sleep(0)  # let requests already read by this worker enqueue (a greenlet switch under gevent)
+        while size < self.max_batch:
+            try:
+                job = jobs.get_nowait()
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(min(50e-6, max(0.0, deadline - time.monotonic())))
+                continue
+            batch.append(job)
+            size += len(job.texts)
+        return batch
+
+    def _run(self, jobs: queue.Queue) -> None:
+        offload = None
+        if _gevent_active():
+            import gevent
+
+            offload = gevent.get_hub().threadpool.apply  # the network off the hub: reading goes on meanwhile
+        while True:
+            batch = self._gather(jobs)
+            texts = [t for job in batch for t in job.texts]
+            try:
+                preds = (offload(self.predictor.predict_batch, (texts,)) if offload
+                         else self.predictor.predict_batch(texts))
+                BATCHES.inc()
+                BATCHED_TEXTS.inc(len(texts))
+                at = 0
+                for job in batch:
+                    job.result, at = preds[at: at + len(job.texts)], at + len(job.texts)
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests, which raise it
+                for job in batch:
+                    job.error = exc
+            for job in batch:
+                job.done.set()
