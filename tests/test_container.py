@@ -149,3 +149,17 @@ def test_missing_model_stops_start_up_naming_the_file(tmp_path):
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode != 0
     assert "cannot start" in out and str(tmp_path / "nope") in out
+
+
+def test_slow_clients_do_not_starve_the_image_command():
+    """Issue 18: connections that send their headers a byte a second pin no worker (gevent): a normal request
+    from another client is still answered at once. (benchmarks.slowclients runs the 64-connection, 60 s probe.)"""
+    from benchmarks.slowclients import run, start_server
+
+    proc, url = start_server("gevent")
+    try:
+        res = run(url, slow=16, seconds=6)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert res["probes"] >= 8 and res["failed"] == 0 and res["worst_s"] < 1.0, res
