@@ -15,11 +15,24 @@ from engine.parser import reference_moment
 bp = Blueprint("api", __name__)
 
 
+def body_bytes() -> bytes:
+    """The request body, held to the cap however it arrives: with a Content-Length Werkzeug refuses an
+    oversized one before reading; a chunked body (no length) is read up to one byte past the cap, and
+    that byte means 413 (Werkzeug would cut it at the cap silently, and the rest could parse)."""
+    if request.content_length is not None:
+        return request.get_data(cache=False)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    raw = request.environ["wsgi.input"].read(limit + 1)
+    if len(raw) > limit:
+        raise ApiError(413, f"request body larger than {limit} bytes")
+    return raw
+
+
 def read_body(model: type[BaseModel]) -> BaseModel:
     """Validate the JSON body against ``model``; ApiError (400/415/422) otherwise."""
     if request.mimetype != "application/json":
         raise ApiError(415, "Content-Type must be application/json")
-    raw = request.get_data(cache=False)
+    raw = body_bytes()
     try:
         body = json.loads(raw)
     except UnicodeDecodeError:

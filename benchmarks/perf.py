@@ -9,12 +9,14 @@
    Runtime path the service uses, side by side.
 2. Start-up: from launching the image's command (``gunicorn -c
    app/gunicorn.conf.py app.wsgi:app``) to ``/readyz`` answering 200.
-3. HTTP: ``wrk`` posting the ATIS test utterances to ``/parse`` at 1, 16 and 64
+3. HTTP: ``wrk`` posting the ATIS test utterances to ``/parse`` at 1, 4, 16 and 64
    connections, against the service (ONNX and PyTorch backends) and, in the
    same run and the same gunicorn configuration, an empty Flask endpoint that
    parses the same JSON body (``benchmarks/ceiling.py``). Runs alternate
    between the servers; figures are medians over ``--repeats``. Reports
-   ``/parse`` ÷ ceiling.
+   ``/parse`` ÷ ceiling. Also served the same way: the service with sync workers and no batching
+   (the previous configuration) and the CRF peer (``benchmarks/crf_server.py``). A throughput-latency
+   plot is written beside ``--out`` (``.png``), and the batchers' utterances per network call.
 4. Memory: RSS and PSS of the gunicorn master and workers after warm-up and
    after ``--requests`` more requests.
 
@@ -43,12 +45,14 @@ import numpy as np  # noqa: E402
 
 from .faults import ROOT, free_port, start_server, workers_of  # noqa: E402
 
-CONNECTIONS = (1, 16, 64)
+CONNECTIONS = (1, 4, 16, 64)
 BATCH_SIZES = (1, 8, 64, 256)
-SERVERS = {  # name -> (gunicorn target, extra environment)
+SERVERS = {  # name -> (gunicorn target, extra environment); all under the image's gunicorn command
     "ceiling": ("benchmarks.ceiling:app", {}),
     "parse (onnx)": ("app.wsgi:app", {"SLOT_BACKEND": "onnx"}),
     "parse (onnx-int8)": ("app.wsgi:app", {"SLOT_BACKEND": "onnx-int8"}),
+    "parse (sync, no batching)": ("app.wsgi:app", {"SLOT_BACKEND": "onnx", "SLOT_WORKER_CLASS": "sync"}),
+    "crf peer": ("benchmarks.crf_server:app", {}),
 }
 
 LUA = r"""
@@ -175,14 +179,70 @@ def memory(master: int) -> dict:
     return {"master": read(master), "workers": {w: read(w) for w in workers_of(master)}}
 
 
-def http(texts: list[str], seconds: int, repeats: int, n_requests: int) -> dict:
+def train_crf(data: Path, tmp: Path) -> Path | None:
+    """The CRF peer's model (SGD-travel train frame tags, typed-word features), or None without the corpus."""
+    from model.crf_baseline import CRFTagger
+    from model.data import read_sgd, sgd_path
+
+    train = sgd_path(data, "train")
+    if not train.is_file():
+        print("  no SGD-travel train: the CRF peer is not served", file=sys.stderr)
+        return None
+    examples = read_sgd(train)
+    for e in examples:
+        e.frame_tags = e.tags
+    crf = CRFTagger().fit(examples, attr="frame_tags", surface=True)
+    shutil.copy(crf.path, tmp / "crf.model")
+    return tmp / "crf.model"
+
+
+def batching(port: int) -> dict:
+    """The service's batch counters from /metrics: network calls and the utterances they carried."""
+    import requests
+
+    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    get = lambda name: sum(float(ln.rsplit(" ", 1)[1]) for ln in text.splitlines() if ln.startswith(name + " "))  # noqa: E731
+    return {"calls": get("slot_inference_batches_total"), "texts": get("slot_inference_batched_texts_total")}
+
+
+def plot(summary: dict, path: Path) -> None:
+    """Throughput against p99 latency per server, one point per connection count."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name, per_c in summary.items():
+        cs = sorted(per_c, key=int)
+        xs = [per_c[c]["requests_per_s"] for c in cs]
+        ys = [per_c[c]["p99_ms"] for c in cs]
+        ax.plot(xs, ys, marker="o", label=name)
+        for c, x, y in zip(cs, xs, ys):
+            ax.annotate(str(c), (x, y), textcoords="offset points", xytext=(3, 3), fontsize=7)
+    ax.set_xlabel("requests/s (wrk, median of runs)")
+    ax.set_ylabel("p99 latency (ms, log)")
+    ax.set_yscale("log")
+    ax.set_title("POST /parse under 1/4/16/64 connections (labels), 2 gunicorn workers")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def http(texts: list[str], seconds: int, repeats: int, n_requests: int, data: Path = Path("")) -> dict:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: run scripts/bench.sh (installs it), or apt-get install wrk")
     tmp = Path(tempfile.mkdtemp(prefix="perf-"))
     script = write_lua(texts, tmp / "parse.lua")
     servers = {}
+    crf_model = train_crf(data, tmp)
     try:
         for name, (target, env) in SERVERS.items():
+            if name == "crf peer":
+                if crf_model is None:
+                    continue
+                env = {**env, "CRF_MODEL": str(crf_model)}
             port = free_port()
             servers[name] = (start_server(port, target=target, extra_env=env), port)
         for name, (_, port) in servers.items():  # warm-up: every worker has answered, lazily built state exists
@@ -194,6 +254,7 @@ def http(texts: list[str], seconds: int, repeats: int, n_requests: int) -> dict:
                     runs[name][c].append(wrk(port, c, seconds, script))
                     print(f"  repeat {r + 1} c={c} {name}: {runs[name][c][-1]['requests_per_s']:.0f} req/s",
                           file=sys.stderr)
+        batch_counts = {name: batching(port) for name, (_, port) in servers.items() if name.startswith("parse")}
         for name in [n for n in servers if n != "parse (onnx)"]:
             stop(servers.pop(name)[0])
         proc, port = servers["parse (onnx)"]
@@ -217,7 +278,7 @@ def http(texts: list[str], seconds: int, repeats: int, n_requests: int) -> dict:
                           "non_2xx": sum(x["non_2xx"] for x in rs), "socket_errors": sum(x["socket_errors"] for x in rs),
                           "runs_requests_per_s": [x["requests_per_s"] for x in rs]}
                       for c, rs in per_c.items()} for name, per_c in runs.items()}
-    return {"servers": summary, "memory": mem}
+    return {"servers": summary, "memory": mem, "batching": batch_counts}
 
 
 # --------------------------------------------------------------------------- report
@@ -246,6 +307,9 @@ def report(res: dict) -> str:
                 ratio = m["requests_per_s"] / srv["ceiling"][c]["requests_per_s"]
                 lines.append(f"  {name:<30} {c:>5} {m['requests_per_s']:7.0f} {m['p50_ms']:8.2f} {m['p99_ms']:8.2f}"
                              f"   {ratio:8.2f}   {m['non_2xx'] + m['socket_errors']}")
+        for name, b in res["http"].get("batching", {}).items():
+            if b["calls"]:
+                lines.append(f"  {name}: {b['texts'] / b['calls']:.2f} utterances per network call over the run")
         mem = res["http"]["memory"]
         lines += ["", f"Memory, parse (onnx), MiB          after warm-up    after {mem['requests']:,} requests"]
         for who in ["master"] + [f"worker {w}" for w in mem["after_warm_up"]["workers"]]:
@@ -281,7 +345,8 @@ def main(argv: list[str] | None = None) -> None:
         print("start-up ...", file=sys.stderr)
         res["start_to_ready_s"] = start_to_ready(args.repeats)
         print("HTTP ...", file=sys.stderr)
-        res["http"] = http(texts, args.seconds, args.repeats, args.requests)
+        res["http"] = http(texts, args.seconds, args.repeats, args.requests, args.data)
+        plot(res["http"]["servers"], args.out.with_suffix(".png"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, indent=2) + "\n")
     print(report(json.loads(json.dumps(res))))  # the report reads what was written (JSON keys are strings)

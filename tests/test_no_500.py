@@ -57,3 +57,15 @@ def test_made_up_methods_share_one_metrics_label(client):
         client.open("/parse", method=f"FOO{i}")
     metrics = client.get("/metrics").get_data(as_text=True)
     assert "FOO" not in metrics
+
+
+def test_a_body_without_a_length_is_held_to_the_cap(client):
+    """A chunked body (no Content-Length) over the cap is a 413, even when its first 64 KiB parse."""
+    import io
+    import json
+
+    valid = json.dumps({"text": "to Boston", "pad": "x" * 65000}).encode()
+    for body, status in [(valid + b" " * 100_000, 413), (json.dumps({"text": "to Boston"}).encode(), 200)]:
+        res = client.post("/parse", input_stream=io.BytesIO(body),
+                          headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+        assert res.status_code == status and res.is_json
