@@ -3,6 +3,7 @@
 The model loads once in the master (``preload_app``) and is shared by the
 forked workers; each worker runs the network on one thread.
 """
+import atexit
 import os
 import shutil
 import sys
@@ -12,9 +13,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported by the
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 # Prometheus multiprocess mode: every worker writes its metrics to this directory
 # (fresh for each master), /metrics adds them up. Must be set before the app imports
-# prometheus_client.
+# prometheus_client. Removed when the master exits, however it exits (a failed start too).
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="slot-metrics-")
+    _metrics_dir, _master = tempfile.mkdtemp(prefix="slot-metrics-"), os.getpid()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+    atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, ignore_errors=True))
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 from app.settings import StartupError, load_settings  # noqa: E402
@@ -24,6 +27,10 @@ try:
 except StartupError as exc:
     print(f"slot-filling service: cannot start: {exc}", file=sys.stderr, flush=True)
     sys.exit(3)
+
+from app import gunicorn_errors  # noqa: E402 - after the settings check above
+
+gunicorn_errors.install()  # gunicorn's own 400/414/431/... answers as problem+json, not HTML
 
 bind = settings.bind
 workers = settings.workers

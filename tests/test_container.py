@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 import time
@@ -163,3 +164,55 @@ def test_slow_clients_do_not_starve_the_image_command():
         proc.terminate()
         proc.wait(30)
     assert res["probes"] >= 8 and res["failed"] == 0 and res["worst_s"] < 1.0, res
+
+
+def test_gunicorns_own_errors_are_problem_json(tmp_path):
+    """gunicorn answers a bad request line, a 10 KB URI and oversized headers itself, before the app runs:
+    as problem+json, like the app (issue 18)."""
+    port = free_port()
+    proc = start_image_command({"SLOT_BIND": f"127.0.0.1:{port}", "SLOT_WORKERS": "1"})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.2)
+
+        def raw(request: bytes) -> tuple[int, str, dict]:
+            data = b""
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(request)
+                try:
+                    while chunk := s.recv(65536):
+                        data += chunk
+                except ConnectionResetError:  # gunicorn closes with our excess unread: the answer came first
+                    pass
+            head, _, body = data.partition(b"\r\n\r\n")
+            lines = head.decode("latin1").split("\r\n")
+            headers = dict(line.split(": ", 1) for line in lines[1:])
+            return int(lines[0].split()[1]), headers.get("Content-Type", ""), json.loads(body)
+
+        cases = {
+            400: b"NOT A REQUEST LINE\r\n\r\n",
+            414: b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            431: b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(1000)) + b"\r\n",
+        }
+        for status, request in cases.items():
+            got, ctype, body = raw(request)
+            assert (got, ctype, body["status"]) == (status, "application/problem+json", status)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def test_a_failed_start_leaves_no_metrics_directory(tmp_path):
+    import glob
+
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "slot-metrics-*")))
+    proc = start_image_command({"SLOT_BIND": f"127.0.0.1:{free_port()}", "SLOT_MODEL_DIR": str(tmp_path / "none")})
+    assert proc.wait(timeout=60) == 3
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "slot-metrics-*"))) <= before
