@@ -69,3 +69,14 @@ def test_a_body_without_a_length_is_held_to_the_cap(client):
         res = client.post("/parse", input_stream=io.BytesIO(body),
                           headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
         assert res.status_code == status and res.is_json
+
+
+def test_a_batch_over_its_token_budget_is_a_422_naming_it(client):
+    from app.schemas import MAX_BATCH_TOKENS
+
+    worst = ["1 " * 499 + "1"] * 64  # 64 x 1,000 characters: 32,000 tokens
+    res = client.post("/parse/batch", json={"texts": worst})
+    assert res.status_code == 422 and res.get_json()["field"] == "texts"
+    assert str(MAX_BATCH_TOKENS) in res.get_json()["detail"]
+    fits = ["1 " * 39 + "1"] * 64  # 64 x 40 tokens
+    assert client.post("/parse/batch", json={"texts": fits}).status_code == 200
