@@ -52,7 +52,12 @@ def test_compose_file():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     svc = compose["services"]["slot-filler"]
     assert svc["build"] == "."
-    assert "8000:8000" in svc["ports"]
+    assert "ports" not in svc and "8000" in svc["expose"]  # reached only through the proxy
+    proxy = compose["services"]["proxy"]
+    assert proxy["ports"] == ["8000:8080"] and proxy["depends_on"]["slot-filler"]["condition"] == "service_healthy"
+    assert "./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    conf = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text()
+    assert "server slot-filler:8000;" in conf and "listen 8080;" in conf and "client_max_body_size 64k;" in conf
     assert "/readyz" in " ".join(svc["healthcheck"]["test"])
     assert svc["restart"] == "unless-stopped"
     assert svc["read_only"] is True and svc["cap_drop"] == ["ALL"]
@@ -216,3 +221,16 @@ def test_a_failed_start_leaves_no_metrics_directory(tmp_path):
     proc = start_image_command({"SLOT_BIND": f"127.0.0.1:{free_port()}", "SLOT_MODEL_DIR": str(tmp_path / "none")})
     assert proc.wait(timeout=60) == 3
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "slot-metrics-*"))) <= before
+
+
+def test_the_proxy_configuration_is_valid_nginx(tmp_path):
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("nginx is not installed here (scripts/proxy_probe.sh installs Debian's)")
+    conf = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text()
+    conf = conf.replace("server slot-filler:8000;", "server 127.0.0.1:1;").replace("/tmp/", f"{tmp_path}/")
+    conf = conf.replace("error_log /dev/stderr warn;", f"error_log {tmp_path}/error.log warn;")
+    (tmp_path / "nginx.conf").write_text(conf)
+    done = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
