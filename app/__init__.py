@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from engine import load_parser
+from engine.artifact import sha256_file
 from engine.predict import Predictor
 from engine.resolve.dates import warm_up as warm_up_dates
 
@@ -16,6 +17,14 @@ from .json_provider import OrjsonProvider
 from .settings import Settings, StartupError, load_settings
 
 __all__ = ["create_app", "StartupError", "Settings"]
+
+
+def pinned(model_dir: Path, expected: str) -> None:
+    """The artifact is the pinned one: its config.json, which names every file's SHA-256, has this SHA-256."""
+    digest = sha256_file(model_dir / "config.json")
+    if digest != expected:
+        raise StartupError(f"SLOT_MODEL_SHA256: {model_dir / 'config.json'} has SHA-256 {digest}, not the pinned "
+                           f"{expected} (another model, or files changed together with their hashes)")
 
 
 def create_app(model_dir: str | Path | None = None, predictor: Predictor | None = None,
@@ -34,8 +43,10 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
                       CORS_ORIGINS=settings.cors_origin_list, RASA_ENTITIES=settings.rasa_entities)
     app.json = OrjsonProvider(app)
     app.config.update(config or {})
-    parser = load_parser(model_dir or settings.model_dir, settings.backend, settings.scope_threshold,
-                         settings.language_threshold, predictor)
+    model_dir = Path(model_dir or settings.model_dir)
+    if settings.model_sha256 and predictor is None:
+        pinned(model_dir, settings.model_sha256)
+    parser = load_parser(model_dir, settings.backend, settings.scope_threshold, settings.language_threshold, predictor)
     app.extensions["predictor"] = parser.predictor
     app.extensions["parser"] = parser
     # the sync worker serves one request at a time: nothing to batch with

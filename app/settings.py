@@ -49,6 +49,9 @@ class Settings(BaseSettings):
                                                  "requests (1: no batching)")
     max_wait_us: int = Field(0, ge=0, le=100000, description="microseconds a batch waits for more requests once "
                                                               "the queue is empty (0: runs at once)")
+    model_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$",
+                                     description="serve the model only if its config.json (which holds the "
+                                                 "SHA-256 of the weights and of every graph) has this SHA-256")
     rasa_entities: Literal["frame", "roles"] = Field(
         "frame", description="what POST /model/parse answers as entities: frame (departure, destination, time, "
                              "return_time) or roles (Rasa entity roles: city from/to, Duckling-shaped time)")

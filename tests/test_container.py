@@ -209,6 +209,14 @@ def test_gunicorns_own_errors_are_problem_json(tmp_path):
         for status, request in cases.items():
             got, ctype, body = raw(request)
             assert (got, ctype, body["status"]) == (status, "application/problem+json", status)
+
+        import http.client  # a client that writes its whole 10 MB body before reading still gets the 413
+
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("POST", "/parse", body=b'{"text": "' + b"a" * 10_000_000 + b'"}',
+                     headers={"Content-Type": "application/json"})
+        res = conn.getresponse()
+        assert res.status == 413 and json.loads(res.read())["status"] == 413
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)

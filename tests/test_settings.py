@@ -45,3 +45,21 @@ def test_a_bad_value_names_its_variable(monkeypatch, env, value):
     monkeypatch.setenv(env, value)
     with pytest.raises(StartupError, match=env):
         load_settings()
+
+
+def test_a_pinned_model_serves_only_if_its_config_matches(tmp_path, monkeypatch):
+    import shutil
+
+    from app import StartupError, create_app
+    from engine.artifact import default_dir, sha256_file
+
+    good = sha256_file(default_dir() / "config.json")
+    monkeypatch.setenv("SLOT_MODEL_SHA256", good)
+    assert create_app(config={"ACCESS_LOG": False}) is not None
+    copy = tmp_path / "model"
+    shutil.copytree(default_dir(), copy)
+    cfg = copy / "config.json"
+    cfg.write_text(cfg.read_text().replace('"name"', '"name" ', 1))  # config.json changed, hashes inside still valid
+    monkeypatch.setenv("SLOT_MODEL_DIR", str(copy))
+    with pytest.raises(StartupError, match="SLOT_MODEL_SHA256"):
+        create_app()
