@@ -11,7 +11,7 @@ from conftest import ROOT
 def readme_settings() -> dict[str, str]:
     """``SLOT_*`` name -> its default cell, from the README's settings table."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return dict(re.findall(r"^\| `(SLOT_[A-Z_]+)` \| ([^|]+) \|", text, re.M))
+    return dict(re.findall(r"^\| `(SLOT_[A-Z0-9_]+)` \| ([^|]+) \|", text, re.M))
 
 
 def test_readme_table_lists_exactly_the_settings_with_their_defaults():
