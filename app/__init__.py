@@ -10,7 +10,7 @@ from engine.artifact import sha256_file
 from engine.predict import Predictor
 from engine.resolve.dates import warm_up as warm_up_dates
 
-from . import api, health, observability, openapi, rasa, security
+from . import api, demo, health, observability, openapi, rasa, security
 from .batching import Batcher
 from .errors import register_error_handlers
 from .json_provider import OrjsonProvider
@@ -57,6 +57,6 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     register_error_handlers(app)
     observability.init_app(app)
     security.init_app(app)
-    for module in (health, api, rasa, openapi):
+    for module in (health, api, rasa, openapi, demo):
         app.register_blueprint(module.bp)
     return app

@@ -21,6 +21,6 @@ def init_app(app: Flask) -> None:
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Cache-Control"] = "no-store"
         resp.headers["Referrer-Policy"] = "no-referrer"
-        if resp.mimetype == "text/html":
-            resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        if resp.mimetype == "text/html":  # a page that sets its own (the try-it page) keeps it
+            resp.headers.setdefault("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
         return resp
