@@ -36,27 +36,29 @@ Interval = with_config(_CLOSED)(TypedDict("Interval", {
 Interval.__doc__ = "A span of time: dec 5 to dec 9 is from 2026-12-05 to 2026-12-10."
 
 
-class PlaceSlot(TypedDict):
-    """A place slot's span in the user's text and the place it resolves to."""
+class SlotSpan(TypedDict):
+    """Where a frame slot is in the user's text."""
 
     __pydantic_config__ = _CLOSED  # type: ignore[misc]
     text: Annotated[str, Field(description="Exactly request_text[start:end].")]
     start: Annotated[int, Field(description="Character offset into the request's text (inclusive).")]
     end: Annotated[int, Field(description="Character offset into the request's text (exclusive).")]
     confidence: Annotated[float, Field(ge=0, le=1, description="Model probability.")]
+
+
+class PlaceSlot(SlotSpan):
+    """A place slot's span in the user's text and the place it resolves to."""
+
+    __pydantic_config__ = _CLOSED  # type: ignore[misc]
     value: Annotated[Place | None, Field(
         description="The city and its airports (main international airport first); null when no airport "
                     "matches the text (an unknown place, or a place without an airport of its own).")]
 
 
-class TimeSlot(TypedDict):
+class TimeSlot(SlotSpan):
     """A time slot's span in the user's text and the time it resolves to."""
 
     __pydantic_config__ = _CLOSED  # type: ignore[misc]
-    text: Annotated[str, Field(description="Exactly request_text[start:end].")]
-    start: Annotated[int, Field(description="Character offset into the request's text (inclusive).")]
-    end: Annotated[int, Field(description="Character offset into the request's text (exclusive).")]
-    confidence: Annotated[float, Field(ge=0, le=1, description="Model probability.")]
     value: Annotated[Instant | Interval | None, Field(
         description="An ISO 8601 date or date-time, or an interval {from, to}; relative phrases resolve against "
                     "reference_time, ambiguous ones to the next such time (never a past date); null when the "

@@ -66,23 +66,24 @@ def test_the_page_highlights_the_frame(browser, live_url):
     assert not errors, errors
 
 
-def test_markup_in_the_text_is_shown_not_run(browser, live_url):
+def submit(browser, live_url: str, field: str, value: str, shows: str) -> None:
+    """Open the page, replace one field's value, parse, and wait for the element ``shows``."""
     browser.get(f"{live_url}/demo")
-    text = browser.find_element(By.ID, "text")
-    text.clear()
-    text.send_keys('fly to <img src=x onerror="document.title=1"> Boston <b>tomorrow</b>')
+    box = browser.find_element(By.ID, field)
+    box.clear()
+    box.send_keys(value)
     browser.find_element(By.ID, "parse").click()
-    WebDriverWait(browser, 20).until(ec.visibility_of_element_located((By.ID, "result")))
+    WebDriverWait(browser, 20).until(ec.visibility_of_element_located((By.ID, shows)))
+
+
+def test_markup_in_the_text_is_shown_not_run(browser, live_url):
+    submit(browser, live_url, "text", 'fly to <img src=x onerror="document.title=1"> Boston <b>tomorrow</b>', "result")
     assert not browser.find_elements(By.CSS_SELECTOR, "#highlighted img, #highlighted b")
     assert "<img" in browser.find_element(By.ID, "highlighted").get_attribute("textContent")
     assert browser.title != "1"
 
 
 def test_an_error_answer_is_shown(browser, live_url):
-    browser.get(f"{live_url}/demo")
-    tz = browser.find_element(By.ID, "timezone")
-    tz.clear()
-    tz.send_keys("Mars/Olympus")
-    browser.find_element(By.ID, "parse").click()
-    error = WebDriverWait(browser, 20).until(ec.visibility_of_element_located((By.ID, "error")))
+    submit(browser, live_url, "timezone", "Mars/Olympus", "error")
+    error = browser.find_element(By.ID, "error")
     assert "422" in error.text and "timezone" in error.text
