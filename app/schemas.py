@@ -110,7 +110,7 @@ class RasaEntity(BaseModel):
     entity: str
     start: int
     end: int
-    value: str | Place | dict[str, str] | None
+    value: str | Place | dict[str, str | None] | None
     confidence_entity: float
     role: str | None = Field(None, description="roles shape only: from, to, depart, return")
     confidence_role: float | None = Field(None, description="roles shape only")

@@ -68,6 +68,13 @@ def test_intervals(text, start, end, grain):
     assert resolve_time(text, REF) == {"value": {"from": start, "to": end}, "grain": grain}
 
 
+def test_before_and_after_are_intervals_open_at_one_end():
+    assert resolve_time("before noon", REF) == {"value": {"from": None, "to": "2026-10-15T12:00+08:00"}, "grain": H}
+    assert resolve_time("after 5pm tomorrow", REF) == {"value": {"from": "2026-10-16T17:00+08:00", "to": None},
+                                                       "grain": H}
+    assert resolve_time("day after tomorrow", REF) == {"value": "2026-10-17", "grain": D}  # not an open end
+
+
 def test_date_times_take_the_zones_offset_on_that_date():
     ny = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/New_York"))
     assert resolve_time("march 20 at 9am", ny)["value"] == "2027-03-20T09:00-04:00"  # after the DST change

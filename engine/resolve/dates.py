@@ -35,6 +35,7 @@ Rules:
   a part of the day alone ("in the morning", "evening") names no day: None;
 * holidays: Duckling's (Christmas, New Year's Eve, Thanksgiving, Easter, ...) and the US ones it
   lacks (Memorial Day, Labor Day, Mother's and Father's Day, ...), the next on or after the reference;
+* "before noon", "after 5pm tomorrow": Duckling's interval open at one end (``from`` or ``to`` null);
 * of Duckling's readings, the first that has not ended before the reference is taken.
 """
 from __future__ import annotations
@@ -208,6 +209,7 @@ _BARE_PERIOD = re.compile(r"((in|during) the |early |late )*(morning|afternoon|e
 _RANGES = (re.compile(r"(?:between )?(.+?) and (.+)"),
            re.compile(r"(?:from )?(.+?) (?:to|through|thru|until|till|-) (.+)"),
            re.compile(r"(?:from )?(.*?\d)-(\d{1,2})"))
+_OPEN_END = re.compile(r"(?<!day )(?<!days )(?<!week )(?<!weeks )\b(before|after|until|till|no later than|no earlier than)\b")
 DUCKLING_MAX_CHARS = 60  # longer phrases can cost Duckling 100+ ms; a time span is rarely longer
 _MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS)})\s+\d{{1,2}}(th)?\b|\b\d{{1,2}}(th)?\s+(of\s+)?({'|'.join(MONTHS)})\b")
 _COARSE = ("day", "week", "month", "quarter", "year")
@@ -384,6 +386,8 @@ def _resolve(text: str, ref: datetime) -> TimeValue | None:
     s = _normalise(text)
     if not s or _BARE_PERIOD.fullmatch(s):
         return None  # "morning", "in the evening": a part of the day, no day to book
+    if _OPEN_END.search(s) and (found := _from_duckling(s, ref)) is not None:
+        return found  # "before noon", "after 5pm tomorrow": an interval open at one end
     found = _own_rules(s, ref)
     if found is None and _MONTH_DAY.search(s) and not _PERIOD.search(s):
         return None  # a month and day the rules read but found impossible ("February 30th"): no other reading
