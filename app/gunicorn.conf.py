@@ -67,9 +67,9 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
 
 
 def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature
-    from prometheus_client import multiprocess
+    from app.metrics_files import archive_dead
 
-    multiprocess.mark_process_dead(worker.pid)
+    archive_dead(worker.pid)  # its counts kept in the archive files, its own files removed
 
 
 def on_exit(server):  # noqa: ARG001 - gunicorn hook signature
