@@ -68,13 +68,22 @@ class Batcher:
     def _runner_queue(self) -> queue.Queue:
         """This process's queue, its runner started on first use (never inherited through fork)."""
         if self._pid != os.getpid():
-            with self._lock:
-                if self._pid != os.getpid():
-                    self._queue = queue.Queue()
-                    threading.Thread(target=self._run, args=(self._queue,), name="batcher", daemon=True).start()
-                    self._pid = os.getpid()
+            if _gevent_active():
+                # No lock: this one was made in the master before gevent patched threading, and a greenlet
+                # waiting on a real lock would block the whole worker. Greenlets switch only where they
+                # block, and _start sets the state before anything blocks.
+                self._start()
+            else:
+                with self._lock:
+                    if self._pid != os.getpid():
+                        self._start()
         assert self._queue is not None
         return self._queue
+
+    def _start(self) -> None:
+        jobs: queue.Queue[_Job] = queue.Queue()
+        self._queue, self._pid = jobs, os.getpid()
+        threading.Thread(target=self._run, args=(jobs,), name="batcher", daemon=True).start()
 
     def _gather(self, jobs: queue.Queue) -> list[_Job]:
         batch = [jobs.get()]

@@ -72,3 +72,35 @@ def test_max_batch_one_calls_the_predictor_directly():
     batcher = Batcher(fake, max_batch=1)
     assert batcher.predict(["x", "y"]) == ["X", "Y"]
     assert batcher._queue is None  # no runner started
+
+
+GEVENT_CHILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from app.batching import Batcher          # made before patching, as in the gunicorn master
+class Slow:
+    def predict_batch(self, texts):
+        time.sleep(0.01)
+        return [t.upper() for t in texts]
+batcher = Batcher(Slow(), max_batch=32)
+from gevent import monkey
+monkey.patch_all()                        # what gunicorn's gevent worker does after fork
+import gevent
+jobs = [gevent.spawn(batcher.predict, [f"t{{i}}"]) for i in range(16)]
+gevent.joinall(jobs, timeout=10)
+assert all(j.successful() for j in jobs), "a request never got its answer"
+assert [j.value for j in jobs] == [[f"T{{i}}"] for i in range(16)]
+"""
+
+
+def test_concurrent_first_requests_under_gevent_do_not_deadlock():
+    """Two requests arriving together on a fresh gevent worker: the runner starts once, nobody blocks the hub
+    (a real lock made in the master once did: two requests hung until the graceful timeout)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", GEVENT_CHILD.format(root=str(ROOT))], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
