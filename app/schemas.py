@@ -32,10 +32,10 @@ class ResolveOptions(BaseModel):
     reference_time: AwareDatetime | None = Field(
         None, description=f"When the user spoke, ISO 8601 with a UTC offset, in the years {EARLIEST_YEAR} to "
                           f"{LATEST_YEAR}; default: the server's current time.",
-        examples=["2026-10-15T09:00:00+08:00"])
-    timezone: StrictStr | None = Field(
+        examples=["2026-10-15T09:00:00+08:00"], json_schema_extra={"pattern": r"^(19|2[0-9])[0-9]{2}-"})
+    timezone: Annotated[StrictStr, Field(json_schema_extra={"enum": sorted(available_timezones())})] | None = Field(
         None, description="The user's IANA timezone (e.g. Asia/Taipei); default: reference_time's offset, else UTC.",
-        examples=["Asia/Taipei"], json_schema_extra={"enum": sorted(available_timezones())})
+        examples=["Asia/Taipei"])
 
     @field_validator("reference_time", mode="before")
     @classmethod
