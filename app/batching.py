@@ -7,9 +7,9 @@ utterances, waiting at most ``max_wait_us`` for more -- by default not at all: t
 as soon as nothing else is queued, so a lone request is not delayed), runs the network once for all
 of them and hands each request its predictions.
 
-Under gevent the network call runs in the hub's thread pool (ONNX Runtime releases the GIL), so
-the worker keeps reading and parsing the next requests while a batch runs; those form the next
-batch. Under threads, the runner is a thread of its own. With ``max_batch`` 1 there is no runner:
+Under gevent a batch of several requests runs in the hub's thread pool (ONNX Runtime releases the
+GIL), so the worker keeps reading and parsing the next requests while it runs; those form the next
+batch. A lone request runs in the runner itself: the hand-off would cost more than it frees. Under threads, the runner is a thread of its own. With ``max_batch`` 1 there is no runner:
 requests call the predictor directly (the sync worker's way).
 """
 from __future__ import annotations
@@ -112,7 +112,9 @@ class Batcher:
             batch = self._gather(jobs)
             texts = [t for job in batch for t in job.texts]
             try:
-                preds = (offload(self.predictor.predict_batch, (texts,)) if offload
+                # a lone request runs right here (a thread hand-off costs more than it frees when nothing else
+                # waits); a batch of several goes to the thread pool so the worker reads the next ones meanwhile
+                preds = (offload(self.predictor.predict_batch, (texts,)) if offload and len(batch) > 1
                          else self.predictor.predict_batch(texts))
                 BATCHES.inc()
                 BATCHED_TEXTS.inc(len(texts))

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
                               "request at a time per worker)")
     worker_connections: int = Field(1000, ge=1, description="open connections per gevent worker")
     threads: int = Field(16, ge=1, description="request threads per gthread worker")
-    max_batch: int = Field(32, ge=1, description="most utterances in one network call gathered from concurrent "
+    max_batch: int = Field(64, ge=1, description="most utterances in one network call gathered from concurrent "
                                                  "requests (1: no batching)")
     max_wait_us: int = Field(0, ge=0, le=100000, description="microseconds a batch waits for more requests once "
                                                               "the queue is empty (0: runs at once)")
