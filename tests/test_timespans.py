@@ -13,43 +13,43 @@ def frame_of(text: str, **slots: str) -> dict:
     return frame
 
 
+def completed(text: str, **slots: str) -> dict:
+    """The frame the tagger gave (``slots``: slot -> its text), after completion."""
+    frame = completed(text, **slots)
+    return frame
+
+
 def test_a_holiday_the_tagger_missed_becomes_the_time():
     text = "fly from boston to denver on christmas"
-    frame = frame_of(text, departure="boston", destination="denver")
-    complete(text, frame)
+    frame = completed(text, departure="boston", destination="denver")
     assert frame["time"] == span(text, "christmas", 1.0)
 
 
 def test_a_holiday_after_return_is_the_return_time():
     text = "fly from boston to denver on christmas returning on new year's day"
-    frame = frame_of(text, departure="boston", destination="denver", time="christmas")
-    complete(text, frame)
+    frame = completed(text, departure="boston", destination="denver", time="christmas")
     assert frame["return_time"]["text"] == "new year's day"
     assert frame["time"]["text"] == "christmas"
 
 
 def test_a_cut_short_offset_grows_and_keeps_the_taggers_confidence():
     text = "fly to denver a week from today"
-    frame = frame_of(text, destination="denver", time="today")
-    complete(text, frame)
+    frame = completed(text, destination="denver", time="today")
     assert frame["time"] == span(text, "a week from today", 0.9)
 
 
 def test_one_end_of_a_range_grows_to_the_range():
     text = "fly to denver between the 2nd and the 6th of january"
-    frame = frame_of(text, destination="denver", time="the 2nd")
-    complete(text, frame)
+    frame = completed(text, destination="denver", time="the 2nd")
     assert frame["time"]["text"] == "the 2nd and the 6th of january"
     text = "fly to denver the 5th through the 12th of december"
-    frame = frame_of(text, destination="denver", time="12th of december")
-    complete(text, frame)
+    frame = completed(text, destination="denver", time="12th of december")
     assert frame["time"]["text"] == "the 5th through the 12th of december"
 
 
 def test_a_place_that_runs_into_a_holiday_ends_before_it():
     text = "fly from boston to denver memorial day"
-    frame = frame_of(text, departure="boston", destination="denver memorial", time="day")
-    complete(text, frame)
+    frame = completed(text, departure="boston", destination="denver memorial", time="day")
     assert frame["destination"]["text"] == "denver" and frame["time"]["text"] == "memorial day"
 
 
