@@ -15,7 +15,8 @@ def frame_of(text: str, **slots: str) -> dict:
 
 def completed(text: str, **slots: str) -> dict:
     """The frame the tagger gave (``slots``: slot -> its text), after completion."""
-    frame = completed(text, **slots)
+    frame = frame_of(text, **slots)
+    complete(text, frame)
     return frame
 
 
