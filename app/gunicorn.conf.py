@@ -1,7 +1,9 @@
 """gunicorn settings for the slot-filling service (from ``app.settings``: the SLOT_* environment).
 
 The model loads once in the master (``preload_app``) and is shared by the
-forked workers; each worker runs the network on one thread.
+forked workers. Workers are gevent by default (``SLOT_WORKER_CLASS``): each serves many
+connections, and its requests share network calls through ``app.batching``; ONNX Runtime and
+Duckling are started per worker in ``post_fork``.
 """
 import atexit
 import os

@@ -27,8 +27,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SLOT_", extra="ignore", frozen=True)
 
     bind: str = Field("0.0.0.0:8000", description="address gunicorn listens on")
-    workers: int = Field(2, ge=1, description="gunicorn worker processes (one inference thread each; "
-                                             "the model loads once before forking)")
+    workers: int = Field(2, ge=1, description="gunicorn worker processes (the model loads once before forking)")
     model_dir: Path = Field(COMMITTED_DIR, description="model artifact to serve")
     backend: Backend = Field("onnx", description="what runs the network: onnx or onnx-int8")
     api_key: str | None = Field(None, description="require this key on the parsing endpoints")
