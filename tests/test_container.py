@@ -56,6 +56,7 @@ def test_compose_file():
     proxy = compose["services"]["proxy"]
     assert proxy["ports"] == ["8000:8080"] and proxy["depends_on"]["slot-filler"]["condition"] == "service_healthy"
     assert "./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    assert proxy["user"] not in ("0", "root") and proxy["cap_drop"] == ["ALL"] and proxy["read_only"] is True
     conf = (ROOT / "deploy" / "nginx" / "nginx.conf").read_text()
     assert "server slot-filler:8000;" in conf and "listen 8080;" in conf and "client_max_body_size 64k;" in conf
     assert "/readyz" in " ".join(svc["healthcheck"]["test"])
