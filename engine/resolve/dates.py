@@ -189,7 +189,6 @@ def _date_part(s: str, ref: date) -> date | None:  # noqa: C901 - one rule per b
     return None
 
 
-
 class TimeValue(TypedDict):
     value: str | dict[str, str | None]
     grain: str
