@@ -2,7 +2,6 @@
 selenium types a sentence and reads the highlighted spans; no console errors; a screenshot for the README."""
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
