@@ -37,11 +37,10 @@ ROLES = {"departure": ("city", "from"), "destination": ("city", "to"), "time": (
 
 
 def duckling_instant(value: str, reference: datetime) -> str:
-    """An answer's ISO date or date-time as Duckling writes it: 2026-12-25T00:00:00.000-05:00."""
+    """An answer's ISO date or date-time as Duckling writes it: 2026-12-25T00:00:00.000-05:00 (a date-time
+    already carries the user's offset; a date is midnight in the user's zone)."""
     moment = (datetime.fromisoformat(value) if "T" in value
               else datetime.combine(date.fromisoformat(value), time(0), tzinfo=reference.tzinfo))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=reference.tzinfo)
     return moment.isoformat(timespec="milliseconds")
 
 

@@ -28,9 +28,9 @@ def load_parser(model_dir: str | Path, backend: str = "onnx", scope_threshold: f
                 language_threshold: float = LANGUAGE_THRESHOLD, predictor: Predictor | None = None) -> Parser:
     """Everything a request needs, built once: the predictor, the place index, the language detector."""
     predictor = predictor or Predictor.from_dir(model_dir, backend, scope_threshold)
-    words = set(predictor.artifact.words.items)
-    known = words | set(predictor.artifact.glove.items if predictor.artifact.glove else ())
-    return Parser(predictor, PlaceIndex(known_words=known), LanguageDetector(words, language_threshold))
+    art = predictor.artifact
+    return Parser(predictor, PlaceIndex(known_words=art.known_words()),
+                  LanguageDetector(set(art.words.items), language_threshold))
 
 
 __all__ = ["Parser", "Predictor", "load_parser"]

@@ -58,6 +58,10 @@ class Artifact:
     def config(self) -> TaggerConfig:
         return self.model.config if self.model is not None else self._config
 
+    def known_words(self) -> frozenset[str]:
+        """Every word the model has a representation of: its vocabulary and its GloVe words."""
+        return frozenset(self.words.items) | frozenset(self.glove.items if self.glove else ())
+
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()

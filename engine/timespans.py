@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .resolve.dates import MONTHS, WEEKDAYS
+from .resolve.dates import MONTH_PATTERN, WEEKDAY_PATTERN, WEEKDAYS
 
 _COUNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
 _DAYWORD = "|".join(sorted(list(WEEKDAYS) + ["today", "tomorrow", "now", "tonight"], key=len, reverse=True))
@@ -31,9 +31,8 @@ HOLIDAYS = (r"christmas(?: eve| day)?|xmas(?: eve)?|new year'?s(?: eve| day)?|th
 _OFFSET = (rf"(?:(?:in|within) {_COUNT} (?:days?|weeks?|months?)(?: time)?|"
            rf"{_COUNT} (?:days?|weeks?|months?) (?:from|after) (?:{_DAYWORD}|{HOLIDAYS}))")
 EXPRESSION = re.compile(rf"\b(?:(?:the )?(?:day|week) (?:before|after) )?(?:{HOLIDAYS}|{_OFFSET})\b", re.I)
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY = (rf"(?:the )?\d{{1,2}}(?:st|nd|rd|th)?(?: of)?(?: (?:{_MONTH})\.?)?|(?:{_MONTH})\.? \d{{1,2}}(?:st|nd|rd|th)?|"
-        rf"(?:{'|'.join(WEEKDAYS)})")
+_DAY = (rf"(?:the )?\d{{1,2}}(?:st|nd|rd|th)?(?: of)?(?: (?:{MONTH_PATTERN})\.?)?|"
+        rf"(?:{MONTH_PATTERN})\.? \d{{1,2}}(?:st|nd|rd|th)?|(?:{WEEKDAY_PATTERN})")
 _AFTER = re.compile(rf"\s*(?:and|to|through|thru|until|till|-)\s+(?:{_DAY})\b", re.I)
 _BEFORE = re.compile(rf"\b(?:{_DAY})\s*(?:and|to|through|thru|until|till|-)\s*(?:the\s+)?$", re.I)
 _RETURN = re.compile(r"\b(return(?:ing)?|back|come back|coming back)\b[\w\s']{0,12}$", re.I)

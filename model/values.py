@@ -45,8 +45,7 @@ def load_rows(path: Path = VALUES_SET) -> list[dict]:
 
 def known_words(artifact_dir: Path = COMMITTED_DIR) -> frozenset[str]:
     """The committed model's words: what the place index treats as ordinary words, never as typos."""
-    _, art, _ = read_config(artifact_dir)
-    return frozenset(art.words.items) | frozenset(art.glove.items if art.glove else ())
+    return read_config(artifact_dir)[1].known_words()
 
 
 def answer(row: dict, places: PlaceIndex, reference: datetime = REFERENCE):

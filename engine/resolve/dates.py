@@ -56,6 +56,9 @@ WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thurs
                                         "sunday"])}
 WEEKDAYS.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4,
                  "sat": 5, "sun": 6})
+MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))  # regex alternatives, longest first
+WEEKDAY_PATTERN = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_COUNT = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
 _ORD_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
               "eighth": 8, "ninth": 9}
 _ORD_TEENS = {"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
@@ -124,9 +127,8 @@ def _add_months(d: date, n: int) -> tuple[int, int]:
 
 
 def _date_part(s: str, ref: date) -> date | None:  # noqa: C901 - one rule per branch, in order
-    count = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
-    if m := (re.search(rf"\bin {count} (day|week)s?\b", s)
-             or re.search(rf"\b{count} (day|week)s? from (today|now)\b", s)):
+    if m := (re.search(rf"\bin {_COUNT} (day|week)s?\b", s)
+             or re.search(rf"\b{_COUNT} (day|week)s? from (today|now)\b", s)):
         n = {"a": 1, "an": 1}.get(m.group(1)) or _NUM_WORDS.get(m.group(1)) or int(m.group(1))
         return ref + timedelta(days=n * (7 if m.group(2) == "week" else 1))
     if re.search(r"\bday after tomorrow\b", s):
@@ -148,9 +150,8 @@ def _date_part(s: str, ref: date) -> date | None:  # noqa: C901 - one rule per b
             return _next_month_day(ref, month, day)
         except ValueError:
             return None
-    month_re = "|".join(sorted(MONTHS, key=len, reverse=True))
-    m = (re.search(rf"\b({month_re})\s+(\d{{1,2}})(?:th)?\b(?:\s+(\d{{4}}))?", s)
-         or re.search(rf"\b(\d{{1,2}})(?:th)?\s+(?:of\s+)?({month_re})\b(?:\s+(\d{{4}}))?", s))
+    m = (re.search(rf"\b({MONTH_PATTERN})\s+(\d{{1,2}})(?:th)?\b(?:\s+(\d{{4}}))?", s)
+         or re.search(rf"\b(\d{{1,2}})(?:th)?\s+(?:of\s+)?({MONTH_PATTERN})\b(?:\s+(\d{{4}}))?", s))
     if m:
         a, b, year = m.groups()
         month, day = (MONTHS[a], int(b)) if a in MONTHS else (MONTHS[b], int(a))
@@ -179,8 +180,7 @@ def _date_part(s: str, ref: date) -> date | None:  # noqa: C901 - one rule per b
             if d >= ref or re.search(r"\b(this|next) month\b", s):
                 return d
         return None
-    wd_re = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
-    if m := re.search(rf"\b(next\s+)?({wd_re})\b(\s+next week)?", s):
+    if m := re.search(rf"\b(next\s+)?({WEEKDAY_PATTERN})\b(\s+next week)?", s):
         target = WEEKDAYS[m.group(2)]
         if m.group(1) or m.group(3):
             monday_next = ref + timedelta(days=7 - ref.weekday())
@@ -210,7 +210,7 @@ _RANGES = (re.compile(r"(?:between )?(.+?) and (.+)"),
            re.compile(r"(?:from )?(.*?\d)-(\d{1,2})"))
 _OPEN_END = re.compile(r"(?<!day )(?<!days )(?<!week )(?<!weeks )\b(before|after|until|till|no later than|no earlier than)\b")
 DUCKLING_MAX_CHARS = 60  # longer phrases can cost Duckling 100+ ms; a time span is rarely longer
-_MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS)})\s+\d{{1,2}}(th)?\b|\b\d{{1,2}}(th)?\s+(of\s+)?({'|'.join(MONTHS)})\b")
+_MONTH_DAY = re.compile(rf"\b({MONTH_PATTERN})\s+\d{{1,2}}(th)?\b|\b\d{{1,2}}(th)?\s+(of\s+)?({MONTH_PATTERN})\b")
 _COARSE = ("day", "week", "month", "quarter", "year")
 _GRAIN_STEP = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
                "day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=31),
@@ -252,7 +252,6 @@ def _weekend(s: str, ref: datetime) -> TimeValue | None:
 
 def _range(s: str, ref: date) -> TimeValue | None:
     """A range of days said in one phrase: an interval of days (exclusive end), or None."""
-    month_re = "|".join(sorted(MONTHS, key=len, reverse=True))
     for pattern in _RANGES:
         if not (m := pattern.fullmatch(s)):
             continue
@@ -261,8 +260,8 @@ def _range(s: str, ref: date) -> TimeValue | None:
             return None  # clock times: Duckling's intervals
         if re.fullmatch(r"\d{1,2}", right):
             right = f"{right}th"
-        said = re.search(rf"\b({month_re})\b", right)
-        if said and not re.search(rf"\b({month_re})\b|/|\b({'|'.join(WEEKDAYS)})\b", left):
+        said = re.search(rf"\b({MONTH_PATTERN})\b", right)
+        if said and not re.search(rf"\b({MONTH_PATTERN})\b|/|\b({WEEKDAY_PATTERN})\b", left):
             left = f"{left} of {said.group(1)}"  # "the 5th through the 12th of december"
         start = _date_part(left, ref)
         end = _date_part(right, start) if start else None
@@ -278,8 +277,7 @@ def _iso_minutes(d: datetime) -> str:
 
 def _offset(s: str, ref: datetime) -> TimeValue | None:
     """"a week from friday", "two days after christmas": a count of days or weeks from a day."""
-    count = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
-    m = re.fullmatch(rf"(?:in )?{count} (day|week)s? (?:from|after) (.+)", s)
+    m = re.fullmatch(rf"(?:in )?{_COUNT} (day|week)s? (?:from|after) (.+)", s)
     if not m or m.group(3) in ("today", "now"):
         return None
     anchor = _own_rules(m.group(3), ref)
@@ -303,9 +301,8 @@ _CLOCKS = (re.compile(rf"\b(half|quarter) (past|after|to) {_N}\b"),
 def _clock_in_period(s: str) -> tuple[time | None, str]:
     """A clock time said with a part of the day and no am/pm ("4:45 in the evening", "half past 10 in the
     morning", "morning 9"): the part of the day says which half of the day; returns it and the rest."""
-    months = "|".join(MONTHS)
     for i, pattern in enumerate(_CLOCKS):
-        if not (m := pattern.search(s)) or re.search(rf"\b({months})\s+$", s[: m.start(m.lastindex or 0)]):
+        if not (m := pattern.search(s)) or re.search(rf"\b({MONTH_PATTERN})\s+$", s[: m.start(m.lastindex or 0)]):
             continue  # "march 13 in the morning": 13 is the day
         if i == 0:
             hour, minute = _NUM_WORDS.get(m.group(3)) or int(m.group(3)), 30 if m.group(1) == "half" else 15
