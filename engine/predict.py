@@ -22,6 +22,8 @@ from .tokenizer import Token, tokenize
 from .vocab import MAX_WORD_CHARS, char_ids
 
 CHAR_CACHE_SIZE = 20_000  # words whose character features a predictor keeps
+CALL_SIZE = 64  # most sentences per network call (see calls())
+CALL_SLACK = 1.25  # a call's longest sentence is at most this times its shortest, plus one token (see calls())
 SCOPE_THRESHOLD = 0.5  # a turn is out of scope when P(out_of_scope) reaches this (unless the artifact chose one)
 
 
@@ -69,42 +71,65 @@ def start_allowed(tags: list[str]) -> np.ndarray:
     return np.array([not t.startswith("I-") for t in tags])
 
 
-def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> list[int]:
-    """Best tag path under hard BIO constraints (and a CRF layer's learned scores, when added in).
+def viterbi_batch(logp: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+                  end: np.ndarray | None = None) -> np.ndarray:
+    """Best tag paths of a padded batch under hard BIO constraints (and a CRF layer's learned scores, when
+    added in), all sentences searched at once.
 
-    logp: (T, n) log-probabilities; trans: (n, n) 0 where allowed, -inf-like where not;
-    start: (n,) 0 where a tag may open a sentence, -inf-like where not; end: (n,) scores of ending on a tag.
+    logp: (B, T, n) log-probabilities; lengths: (B,) real lengths (>= 1); trans: (n, n) 0 where allowed,
+    -inf-like where not; start: (n,) 0 where a tag may open a sentence, -inf-like where not; end: (n,) scores
+    of ending on a tag. Returns (B, T) tag ids; past a sentence's length its last tag repeats.
     """
-    score = logp[0] + start  # (n,)
-    back = []
-    for t in range(1, logp.shape[0]):
-        total = score[:, None] + trans  # (n_prev, n)
-        idx = total.argmax(0)  # (n,)
-        score = total[idx, np.arange(total.shape[1])] + logp[t]
-        back.append(idx)
+    B, T, n = logp.shape
+    score = logp[:, 0] + start  # (B, n)
+    back = np.empty((max(T - 1, 0), B, n), np.intp)  # back[t-1][b, j]: best tag before tag j at step t
+    same = np.arange(n)
+    for t in range(1, T):
+        total = score[:, :, None] + trans  # (B, n_prev, n)
+        idx = total.argmax(1)  # (B, n)
+        on = (t < lengths)[:, None]  # (B, 1): still inside the sentence
+        score = np.where(on, np.take_along_axis(total, idx[:, None, :], 1)[:, 0] + logp[:, t], score)
+        back[t - 1] = np.where(on, idx, same)
     if end is not None:
         score = score + end
-    best = [int(score.argmax())]
-    for idx in reversed(back):
-        best.append(int(idx[best[-1]]))
-    return best[::-1]
+    path = np.empty((B, T), np.intp)
+    path[:, T - 1] = score.argmax(1)
+    rows = np.arange(B)
+    for t in range(T - 1, 0, -1):
+        path[:, t - 1] = back[t - 1][rows, path[:, t]]
+    return path
+
+
+def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> list[int]:
+    """:func:`viterbi_batch` for one sentence: logp (T, n) -> T tag ids."""
+    return viterbi_batch(logp[None], np.array([logp.shape[0]]), trans, start, end)[0].tolist()
 
 
 _NEG = -1e9
 
 
-def best_path(logp: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> list[int]:
-    """:func:`viterbi`'s answer, skipping the search when the per-token argmax already obeys BIO.
+def best_paths(logp: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+               end: np.ndarray | None = None) -> np.ndarray:
+    """:func:`viterbi_batch`'s answer, searching only the sentences whose per-token argmax breaks BIO.
 
     With hard constraints only (no learned transition scores: ``end`` None) the best valid
     path is the argmax path whenever that path is valid.
     """
     if end is not None:
-        return viterbi(logp, trans, start, end)
-    path = logp.argmax(1)
-    if start[path[0]] == 0 and not trans[path[:-1], path[1:]].any():
-        return path.tolist()
-    return viterbi(logp, trans, start)
+        return viterbi_batch(logp, lengths, trans, start, end)
+    path = logp.argmax(2)  # (B, T)
+    bad = start[path[:, 0]] != 0
+    if path.shape[1] > 1:
+        inside = np.arange(1, path.shape[1])[None, :] < lengths[:, None]  # (B, T-1): real transitions
+        bad |= ((trans[path[:, :-1], path[:, 1:]] != 0) & inside).any(1)
+    if bad.any():
+        path[bad] = viterbi_batch(logp[bad], lengths[bad], trans, start)
+    return path
+
+
+def best_path(logp: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> list[int]:
+    """:func:`best_paths` for one sentence: logp (T, n) -> T tag ids."""
+    return best_paths(logp[None], np.array([logp.shape[0]]), trans, start, end)[0].tolist()
 
 
 def bio_penalties(tags: list[str], crf: dict | None = None, prefix: str = "") -> tuple:
@@ -116,6 +141,38 @@ def bio_penalties(tags: list[str], crf: dict | None = None, prefix: str = "") ->
     if crf and f"{prefix}.transitions" in crf:
         return (trans + crf[f"{prefix}.transitions"], start + crf[f"{prefix}.start"], crf[f"{prefix}.end"])
     return trans, start
+
+
+def calls(lengths: list[int], size: int | None = None, slack: float | None = None) -> list[list[int]]:
+    """The network calls a batch is run in: indices in order of length, a new call whenever the next
+    sentence is longer than ``slack`` times the call's shortest (plus one token), or the call holds
+    ``size`` sentences. A padded position costs nearly what a real one does, so padding is kept small;
+    sentences of near lengths still share a call, where they cost about half as much each."""
+    size = CALL_SIZE if size is None else size
+    slack = CALL_SLACK if slack is None else slack
+    out: list[list[int]] = []
+    shortest = 0
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if not out or len(out[-1]) >= size or lengths[i] > slack * shortest + 1:
+            out.append([])
+            shortest = lengths[i]
+        out[-1].append(i)
+    return out
+
+
+def _labelled(logp: np.ndarray, lengths: np.ndarray, penalties: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """A call's best paths (B, T) and each chosen tag's probability (B, T)."""
+    paths = best_paths(logp, lengths, *penalties)
+    return paths, np.exp(np.take_along_axis(logp, paths[:, :, None], 2)[:, :, 0])
+
+
+def _spans(tokens: list[Token], labels: list[str], paths: np.ndarray, probs: np.ndarray,
+           j: int) -> tuple[list[str], list[float], list[Span]]:
+    """Sentence ``j``'s tags, their probabilities and spans, from a call's paths and probabilities."""
+    T = len(tokens)
+    tags = [labels[i] for i in paths[j, :T].tolist()]
+    tag_probs = probs[j, :T].tolist()
+    return tags, tag_probs, tags_to_spans(tokens, tags, tag_probs)
 
 
 BACKENDS = ("onnx", "onnx-int8")
@@ -187,14 +244,6 @@ class Predictor:
         """Run once, so that this process's lazily built state (an ONNX Runtime session) exists."""
         self.predict("fly from boston to denver tomorrow")
 
-    def _decode(self, tokens, logp: np.ndarray, labels, penalties) -> tuple[list[str], list[float], list[Span]]:
-        if not tokens:
-            return [], [], []
-        path = best_path(logp, *penalties)
-        tags = [labels[i] for i in path]
-        tag_probs = np.exp(logp[np.arange(len(path)), path]).tolist()
-        return tags, tag_probs, tags_to_spans(tokens, tags, tag_probs)
-
     def _char_features(self, words: list[str]) -> np.ndarray:
         """(N, F) character-CNN features of ``words``, from the per-word cache or computed for the new ones."""
         cache = self._char_cache
@@ -209,57 +258,71 @@ class Predictor:
         return np.stack([found[w] for w in words])
 
     def _feeds(self, token_lists: list[list[Token]]) -> dict[str, np.ndarray]:
-        """ONNX inputs for sentences of one length T: words (B, T), char_feats (B, T, F), shapes (B, T)."""
+        """ONNX inputs for one padded batch: words, shapes, glove, gaz (B, T) ids and char_feats (B, T, F), zero
+        past each sentence's end, and lengths (B,) (an empty text runs as one padding token)."""
         art, cfg = self.artifact, self.config
-        B, T = len(token_lists), len(token_lists[0])
-        if T == 0:  # an empty text runs as one <pad> token
-            return {"words": np.zeros((B, 1), np.int64), "shapes": np.zeros((B, 1), np.int64),
-                    "char_feats": np.zeros((B, 1, cfg.char_filters), np.float32),
-                    "glove": np.zeros((B, 1), np.int64), "gaz": np.zeros((B, 1), np.int64)}
-        texts = [t.text for toks in token_lists for t in toks]
-        feeds = {"words": np.fromiter(map(art.words.id, texts), np.int64, B * T).reshape(B, T),
-                 "shapes": np.fromiter((t.shape for toks in token_lists for t in toks), np.int64, B * T).reshape(B, T)}
+        B = len(token_lists)
+        real = np.fromiter(map(len, token_lists), np.int64, B)
+        T = max(1, int(real.max()))
+        on = np.arange(T)[None, :] < real[:, None]  # (B, T): real tokens, in the order of the flat lists below
+        toks = [t for ts in token_lists for t in ts]
+        texts = [t.text for t in toks]
+        feeds = {"words": np.zeros((B, T), np.int64), "shapes": np.zeros((B, T), np.int64),
+                 "lengths": np.maximum(real, 1)}
+        feeds["words"][on] = np.fromiter(map(art.words.id, texts), np.int64, len(texts))
+        feeds["shapes"][on] = np.fromiter((t.shape for t in toks), np.int64, len(toks))
         if cfg.n_chars:
-            feeds["char_feats"] = self._char_features(texts).reshape(B, T, -1)
+            feeds["char_feats"] = np.zeros((B, T, cfg.char_filters), np.float32)
+            if texts:
+                feeds["char_feats"][on] = self._char_features(texts)
         if art.glove is not None or art.gazetteer is not None:
-            feeds |= lexicon_ids([[t.text for t in toks] for toks in token_lists], art.glove, art.gazetteer)
+            feeds |= lexicon_ids([[t.text for t in ts] for ts in token_lists], art.glove, art.gazetteer)
         return feeds
 
+    def _calls(self, token_lists: list[list[Token]]) -> list[tuple[list[int], dict[str, np.ndarray]]]:
+        """The network run over ``token_lists`` in calls (:func:`calls`): per call, the sentences' indices and
+        the padded outputs: "tags" (B, T, n_tags) and "frame" (B, T, n_frame) log-probabilities, "intent"
+        (B, n_intents) probabilities (as the training lab's ``model.network.probabilities`` computes them)."""
+        return [(idx, self._onnx(self._feeds([token_lists[i] for i in idx])))
+                for idx in calls([len(t) for t in token_lists])]
+
     def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
-        """Per sentence: "tags" (T, n_tags) and "frame" (T, n_frame) log-probabilities, "intent" (n_intents,)
-        probabilities (as the training lab's ``model.network.probabilities`` computes them)."""
-        # group by length: each group is one unpadded batch
+        """:meth:`_calls`'s outputs per sentence (rows past its length are padding)."""
         out: list[dict[str, np.ndarray]] = [{} for _ in token_lists]
-        groups: dict[int, list[int]] = {}
-        for i, toks in enumerate(token_lists):
-            groups.setdefault(len(toks), []).append(i)
-        for idx in groups.values():
-            res = self._onnx(self._feeds([token_lists[i] for i in idx]))
+        for idx, res in self._calls(token_lists):
             for j, i in enumerate(idx):
                 out[i] = {k: v[j] for k, v in res.items()}
         return out
 
     def predict_batch(self, texts: list[str]) -> list[Prediction]:
-        art = self.artifact
         token_lists = [tokenize(t) for t in texts]
-        results = []
-        for text, tokens, out in zip(texts, token_lists, self._scores(token_lists)):
-            T = len(tokens)
-            tags, tag_probs, entities = self._decode(tokens, out["tags"][:T], art.tags, self._fine)
-            frame_tags = frame_entities = None
-            if "frame" in out:
-                frame_tags, _, frame_entities = self._decode(tokens, out["frame"][:T], art.frame_tags, self._frame)
-            probs = out["intent"]  # (n_intents,)
-            order = np.argsort(-probs, kind="stable")[:10]
-            ranking = [(art.intents[int(i)], float(probs[i])) for i in order]
-            p_oos = None if self._oos is None else float(probs[self._oos])
-            oos = p_oos is not None and p_oos >= self.scope_threshold
-            pred = Prediction(text, tokens, tags, tag_probs, entities, *ranking[0], ranking, frame_tags,
-                              frame_entities, p_oos, oos)
-            if p_oos is not None:  # out_of_scope at or over the threshold, else the best travel intent
-                pred.intent, pred.intent_confidence = (OUT_OF_SCOPE, p_oos) if oos else pred.travel_intent()
-            results.append(pred)
+        results: list[Prediction] = [None] * len(texts)  # type: ignore[list-item] - each filled below
+        for idx, res in self._calls(token_lists):
+            lengths = np.array([max(1, len(token_lists[i])) for i in idx])
+            fine = _labelled(res["tags"], lengths, self._fine)
+            frame = _labelled(res["frame"], lengths, self._frame) if "frame" in res else None
+            for j, i in enumerate(idx):
+                results[i] = self._prediction(texts[i], token_lists[i], res["intent"][j], fine, frame, j)
         return results
+
+    def _prediction(self, text: str, tokens: list[Token], probs: np.ndarray, fine: tuple, frame: tuple | None,
+                    j: int) -> Prediction:
+        """Sentence ``j`` of a call: its decoded paths (``fine``, ``frame``: (paths, probabilities) of the call)
+        and intent probabilities ``probs`` (n_intents,)."""
+        art = self.artifact
+        tags, tag_probs, entities = _spans(tokens, art.tags, *fine, j)
+        frame_tags = frame_entities = None
+        if frame is not None:
+            frame_tags, _, frame_entities = _spans(tokens, art.frame_tags, *frame, j)
+        order = np.argsort(-probs, kind="stable")[:10]
+        ranking = [(art.intents[int(i)], float(probs[i])) for i in order]
+        p_oos = None if self._oos is None else float(probs[self._oos])
+        oos = p_oos is not None and p_oos >= self.scope_threshold
+        pred = Prediction(text, tokens, tags, tag_probs, entities, *ranking[0], ranking, frame_tags,
+                          frame_entities, p_oos, oos)
+        if p_oos is not None:  # out_of_scope at or over the threshold, else the best travel intent
+            pred.intent, pred.intent_confidence = (OUT_OF_SCOPE, p_oos) if oos else pred.travel_intent()
+        return pred
 
     def predict(self, text: str) -> Prediction:
         return self.predict_batch([text])[0]

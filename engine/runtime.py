@@ -8,7 +8,7 @@ PyTorch, and spares the service PyTorch's import time and memory.
 
 Two graphs: ``chars`` (the character CNN, one word per row; its output is
 cached per word by :class:`model.predict.Predictor`) and ``tagger`` (the rest,
-for unpadded batches: the predictor groups a batch by length). Jordan
+for padded batches: each sentence's length is an input, and the recurrent node stops there). Jordan
 networks unroll a Python loop over time, which a traced graph would fix at
 one length, so they always run in PyTorch.
 
@@ -30,10 +30,15 @@ def supported(config: TaggerConfig) -> bool:
     return config.cell != "jordan"
 
 
-def graph_inputs(config: TaggerConfig) -> list[str]:
-    """The tagger graph's inputs, in order."""
+def token_inputs(config: TaggerConfig) -> list[str]:
+    """The tagger graph's per-token inputs, in order (each (B, T), char_feats (B, T, F))."""
     return (["words"] + (["char_feats"] if config.n_chars else []) + (["shapes"] if config.n_shapes else [])
             + (["glove"] if config.glove_size else []) + (["gaz"] if config.gazetteer else []))
+
+
+def graph_inputs(config: TaggerConfig) -> list[str]:
+    """The tagger graph's inputs, in order: the per-token ones, then each sentence's length."""
+    return token_inputs(config) + ["lengths"]
 
 
 def quantized(graph: bytes) -> bytes:
@@ -87,7 +92,11 @@ class OnnxTagger:
             opts.inter_op_num_threads = 1
             opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            self._sessions[name] = ort.InferenceSession(self.graphs[name], opts, providers=["CPUExecutionProvider"])
+            session = ort.InferenceSession(self.graphs[name], opts, providers=["CPUExecutionProvider"])
+            if name == "tagger" and [i.name for i in session.get_inputs()] != self.inputs:
+                raise ValueError(f"the tagger graph takes {[i.name for i in session.get_inputs()]}, not {self.inputs}: "
+                                 "exported by an older version (re-export it: python -m model.export DIR)")
+            self._sessions[name] = session
         return self._sessions[name]
 
     def char_features(self, chars: np.ndarray) -> np.ndarray:
@@ -95,7 +104,7 @@ class OnnxTagger:
         return self._session("chars").run(None, {"chars": chars})[0]
 
     def __call__(self, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Unpadded batch: words (B, T), char_feats (B, T, F), shapes, glove, gaz (B, T) -> tag log-probabilities
-        (B, T, n_tags), intent probabilities (B, n_intents), frame log-probabilities (B, T, n_frame)."""
+        """Padded batch: words (B, T), char_feats (B, T, F), shapes, glove, gaz (B, T), lengths (B,) -> tag
+        log-probabilities (B, T, n_tags), intent probabilities (B, n_intents), frame log-probabilities (B, T, n_frame)."""
         outs = self._session("tagger").run(self.outputs, {k: feeds[k] for k in self.inputs})
         return dict(zip(self.outputs, outs))

@@ -2,8 +2,9 @@
 
 Two graphs: ``chars`` is the character CNN alone (one word per row), whose
 output the predictor caches per word; ``tagger`` is the rest of the network,
-taking those features, for unpadded batches (every sentence the same length,
-so no masks), returning log-probabilities (:func:`model.network.probabilities`).
+taking those features and each sentence's length, for padded batches (the
+recurrent node runs each sentence to its own length; pooling is masked),
+returning log-probabilities (:func:`model.network.probabilities`).
 Training writes both into the artifact beside the weights, with their SHA-256
 and the weights' SHA-256 they were exported from (:func:`model.artifact.save`).
 
@@ -21,22 +22,25 @@ import torch.nn as nn
 
 from .artifact import load, save
 from .network import JointTagger, probabilities
-from engine.runtime import graph_inputs, supported
+from engine.runtime import graph_inputs, supported, token_inputs
 
 
-class _Unpadded(nn.Module):
-    """JointTagger from precomputed character features, for batches without padding (lengths all T)."""
+class _Padded(nn.Module):
+    """JointTagger from precomputed character features, for padded batches: each sentence runs to its own
+    length (the LSTM/GRU node's ``sequence_lens``, so the right-to-left pass starts at the real last token)."""
 
     def __init__(self, model: JointTagger):
         super().__init__()
         self.model = model
-        self.inputs = graph_inputs(model.config)[1:]
+        self.inputs = token_inputs(model.config)[1:]
 
     def forward(self, words: torch.Tensor, *extra: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        # words: (B, T); extra: char_feats (B, T, F), shapes, glove, gaz (B, T), those configured, in that order
+        # words: (B, T); extra: char_feats (B, T, F), shapes, glove, gaz (B, T), those configured, in that order,
+        # then lengths (B,); padding positions carry id 0 and zero features
+        *extra, lengths = extra
         x = dict(zip(self.inputs, extra))
         emb = self.model.embed(words, x.get("char_feats"), x.get("shapes"), x.get("glove"), x.get("gaz"))
-        out = probabilities(self.model.encode(emb, None))
+        out = probabilities(self.model.encode(emb, lengths, pack=True))
         return tuple(out[k] for k in ("tags", "intent", "frame") if k in out)
 
 
@@ -69,12 +73,13 @@ def export_graphs(model: JointTagger) -> dict[str, bytes]:
     was_training = model.training
     inputs = graph_inputs(model.config)
     outputs = ["tags", "intent"] + (["frame"] if model.frame_head is not None else [])
-    B, T = 1, 3
+    B, T = 2, 3
     example = {"words": torch.ones(B, T, dtype=torch.long), "shapes": torch.ones(B, T, dtype=torch.long),
                "char_feats": torch.zeros(B, T, model.config.char_filters),
-               "glove": torch.ones(B, T, dtype=torch.long), "gaz": torch.ones(B, T, dtype=torch.long)}
-    graphs = {"tagger": _export(_Unpadded(model), tuple(example[k] for k in inputs), inputs, outputs,
-                                {k: {0: "B", 1: "T"} for k in inputs})}
+               "glove": torch.ones(B, T, dtype=torch.long), "gaz": torch.ones(B, T, dtype=torch.long),
+               "lengths": torch.tensor([T, T - 1])}
+    axes = {k: {0: "B", 1: "T"} for k in inputs} | {"lengths": {0: "B"}}
+    graphs = {"tagger": _export(_Padded(model), tuple(example[k] for k in inputs), inputs, outputs, axes)}
     if model.char_cnn is not None:
         graphs["chars"] = _export(_CharFeatures(model), (torch.ones(2, 4, dtype=torch.long),), ["chars"],
                                   ["char_feats"], {"chars": {0: "N", 1: "C"}})

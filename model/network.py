@@ -263,8 +263,9 @@ class JointTagger(nn.Module):
             x = context_window(x, self.config.context)  # (B, T, (2k+1)*D)
         return x
 
-    def encode(self, x: torch.Tensor, lengths: torch.Tensor | None) -> dict[str, torch.Tensor]:
-        """Recurrent encoder and heads. ``lengths=None``: no padding, every sentence is T long."""
+    def encode(self, x: torch.Tensor, lengths: torch.Tensor | None, pack: bool = False) -> dict[str, torch.Tensor]:
+        """Recurrent encoder and heads. ``lengths=None``: no padding, every sentence is T long. ``pack``: always
+        pack by ``lengths``, even when no sentence is padded (what the exported graph does for any batch)."""
         # x: (B, T, D), lengths: (B,) -> tags (B, T, n_tags), intent (B, n_intents), frame (B, T, n_frame)
         x = self.drop(x)
         if lengths is None and self.tag_head is None:
@@ -272,7 +273,7 @@ class JointTagger(nn.Module):
         if self.tag_head is None:
             feats, tag_scores = self.rnn(x, lengths)  # (B, T, D), (B, T, n_tags)
         else:
-            if lengths is None or x.size(0) == 1 or bool((lengths == x.size(1)).all()):
+            if lengths is None or (not pack and (x.size(0) == 1 or bool((lengths == x.size(1)).all()))):
                 feats, _ = self.rnn(x)  # no padding: skip packing
             else:
                 packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)

@@ -55,9 +55,9 @@ class TorchPredictor(Predictor):
     def from_dir(cls, path: str | Path, backend: str = "torch", scope_threshold: float | None = None) -> "TorchPredictor":
         return cls(load(path), backend, scope_threshold)
 
-    def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
+    def _calls(self, token_lists: list[list[Token]]) -> list[tuple[list[int], dict[str, np.ndarray]]]:
         if self._onnx is not None:
-            return super()._scores(token_lists)
+            return super()._calls(token_lists)
         if self.config.crf != "none":  # a network in training: its CRF scores change between calls
             self._set_penalties({k: v.detach().float().cpu().numpy() for k, v in self.model.state_dict().items()
                                  if k.split(".")[0] in CRF_MODULES})
@@ -73,7 +73,7 @@ class TorchPredictor(Predictor):
             out = self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"],
                              batch.get("glove"), batch.get("gaz"))
             res = {k: v.float().cpu().numpy() for k, v in probabilities(out).items()}
-        return [{k: v[b] for k, v in res.items()} for b in range(len(token_lists))]
+        return [(list(range(len(token_lists))), res)]  # one padded call: PyTorch packs the sentences
 
 
 def predictor(path: str | Path, backend: str = "onnx") -> Predictor:

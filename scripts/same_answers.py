@@ -1,6 +1,6 @@
 """Are the /parse answers byte-identical between two checkouts? (The check of a behaviour-neutral change.)
 
-    python scripts/same_answers.py --data ../shared/data --before REV [--model DIR]
+    python scripts/same_answers.py --data ../shared/data --before REV [--model DIR] [--model-before DIR]
 
 Sends every ATIS test utterance and every SGD-travel dev turn through ``POST /parse`` of the app
 in this checkout and in a ``git worktree`` of ``REV`` (both serving ``--model``, default the
@@ -44,6 +44,8 @@ def main() -> int:
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--before", help="git revision to compare this checkout with")
     p.add_argument("--model", type=Path, default=HERE / "model" / "artifacts" / "default")
+    p.add_argument("--model-before", type=Path, help="what REV serves instead of --model (e.g. the same weights "
+                   "exported by REV's code: a copy of the artifact as REV has it)")
     p.add_argument("--root", type=Path, help="(one side) the checkout to run")
     p.add_argument("--out", type=Path, help="(one side) where to write its answers")
     args = p.parse_args()
@@ -56,8 +58,8 @@ def main() -> int:
         subprocess.run(["git", "worktree", "add", "--detach", str(before), args.before], cwd=HERE, check=True,
                        capture_output=True)
         try:
-            for side, root in (("before", before), ("after", HERE)):
-                subprocess.run([sys.executable, __file__, "--data", str(args.data), "--model", str(args.model),
+            for side, root, model in (("before", before, args.model_before or args.model), ("after", HERE, args.model)):
+                subprocess.run([sys.executable, __file__, "--data", str(args.data), "--model", str(model),
                                 "--root", str(root), "--out", str(tmp / f"{side}.jsonl")], check=True)
             a = (tmp / "before.jsonl").read_bytes().splitlines()
             b = (tmp / "after.jsonl").read_bytes().splitlines()

@@ -45,6 +45,38 @@ def test_raw_network_outputs_agree_within_1e_4(both):
             np.testing.assert_allclose(a[k], b[k], atol=1e-4)
 
 
+def test_a_padded_batch_scores_each_sentence_as_it_scores_alone(both, monkeypatch):
+    """One network call pads its sentences to the longest: each still runs to its own length (the right-to-left
+    pass starts at its last real token, pooling skips the padding); a call holds at most CALL_SIZE sentences."""
+    import engine.predict
+
+    onnx_p = both[1]
+    tokens = [onnx_p.predict(t).tokens for t in TEXTS]
+    assert len({len(t) for t in tokens}) >= 8  # many lengths in one call
+    monkeypatch.setattr(engine.predict, "CALL_SIZE", 7)
+    calls = []
+    run = onnx_p._onnx.__call__
+    monkeypatch.setattr(onnx_p, "_onnx", lambda feeds: calls.append(feeds["words"].shape) or run(feeds))
+    batched = onnx_p._scores(tokens)
+    assert len(calls) < len(tokens) and all(b <= 7 for b, _ in calls) and any(b > 1 for b, _ in calls)
+    for toks, got in zip(tokens, batched):
+        alone = onnx_p._scores([toks])[0]
+        T = max(1, len(toks))
+        for k in alone:
+            want = alone[k] if k == "intent" else alone[k][:T]
+            np.testing.assert_allclose(got[k] if k == "intent" else got[k][:T], want, atol=1e-5)
+
+
+def test_a_graph_without_lengths_is_refused_with_advice(both):
+    from engine import runtime
+
+    art = both[1].artifact
+    old = runtime.OnnxTagger(art.graphs, art.config)
+    old.inputs = old.inputs[:-1]  # what the serving code of an older graph expected
+    with pytest.raises(ValueError, match="re-export"):
+        old._session("tagger")
+
+
 def test_jordan_models_run_in_pytorch_only():
     import dataclasses
 
@@ -61,6 +93,34 @@ def test_jordan_models_run_in_pytorch_only():
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError):
         Predictor(load(default_dir()), "tensorrt")
+
+
+def test_calls_keep_near_lengths_together():
+    from engine.predict import calls
+
+    lengths = [9, 3, 12, 3, 4, 30, 10, 0, 11]
+    got = calls(lengths, size=3, slack=1.25)
+    assert sorted(i for c in got for i in c) == list(range(len(lengths)))
+    for c in got:
+        ls = [lengths[i] for i in c]
+        assert len(c) <= 3 and max(ls) <= 1.25 * min(ls) + 1
+    assert [[lengths[i] for i in c] for c in got] == [[0], [3, 3, 4], [9, 10, 11], [12], [30]]
+    assert calls([5] * 10, size=4) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
+def test_batched_viterbi_equals_one_sentence_at_a_time():
+    from engine.predict import best_paths, viterbi_batch
+
+    rng = np.random.default_rng(1)
+    tags = ["O", "B-a", "I-a", "B-b", "I-b"]
+    trans, start = bio_penalties(tags)
+    learned = (trans + rng.normal(size=trans.shape).astype(np.float32), start, rng.normal(size=5).astype(np.float32))
+    lengths = rng.integers(1, 9, size=40)
+    logp = np.log(rng.dirichlet(np.ones(len(tags)), size=(40, 8))).astype(np.float32)  # (B, T, n), padded
+    for pen in ((trans, start), learned):
+        batched, fast = viterbi_batch(logp, lengths, *pen), best_paths(logp, lengths, *pen)
+        for b, L in enumerate(lengths):
+            assert batched[b, :L].tolist() == viterbi(logp[b, :L], *pen) == fast[b, :L].tolist()
 
 
 def test_best_path_equals_viterbi():
