@@ -35,6 +35,7 @@ class Gazetteer:
 
     names: list[str]
     _index: set[tuple[str, ...]] = field(init=False, repr=False)
+    _first: set[str] = field(init=False, repr=False)  # the words a name can start with
 
     def __post_init__(self) -> None:
         self._index = set()
@@ -42,12 +43,16 @@ class Gazetteer:
             key = tuple(t.text for t in tokenize(name))
             if 0 < len(key) <= MAX_NAME_TOKENS:
                 self._index.add(key)
+        self._first = {key[0] for key in self._index}
 
     def ids(self, words: list[str]) -> list[int]:
         """One id per token: GAZ_IN inside the longest known name starting at each free position."""
         out = [GAZ_OUT] * len(words)
         i = 0
         while i < len(words):
+            if words[i] not in self._first:
+                i += 1
+                continue
             for n in range(min(MAX_NAME_TOKENS, len(words) - i), 0, -1):
                 if tuple(words[i: i + n]) in self._index:
                     out[i: i + n] = [GAZ_IN] * n

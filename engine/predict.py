@@ -83,20 +83,22 @@ def viterbi_batch(logp: np.ndarray, lengths: np.ndarray, trans: np.ndarray, star
     B, T, n = logp.shape
     score = logp[:, 0] + start  # (B, n)
     back = np.empty((max(T - 1, 0), B, n), np.intp)  # back[t-1][b, j]: best tag before tag j at step t
-    same = np.arange(n)
+    rows, same = np.arange(B)[:, None], np.arange(n)
+    padded = bool((lengths < T).any())
     for t in range(1, T):
         total = score[:, :, None] + trans  # (B, n_prev, n)
         idx = total.argmax(1)  # (B, n)
-        on = (t < lengths)[:, None]  # (B, 1): still inside the sentence
-        score = np.where(on, np.take_along_axis(total, idx[:, None, :], 1)[:, 0] + logp[:, t], score)
-        back[t - 1] = np.where(on, idx, same)
+        best = total[rows, idx, same] + logp[:, t]  # (B, n): the score at idx
+        if padded:
+            on = (t < lengths)[:, None]  # (B, 1): still inside the sentence
+            best, idx = np.where(on, best, score), np.where(on, idx, same)
+        score, back[t - 1] = best, idx
     if end is not None:
         score = score + end
     path = np.empty((B, T), np.intp)
     path[:, T - 1] = score.argmax(1)
-    rows = np.arange(B)
     for t in range(T - 1, 0, -1):
-        path[:, t - 1] = back[t - 1][rows, path[:, t]]
+        path[:, t - 1] = back[t - 1][rows[:, 0], path[:, t]]
     return path
 
 
@@ -118,10 +120,13 @@ def best_paths(logp: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: 
     if end is not None:
         return viterbi_batch(logp, lengths, trans, start, end)
     path = logp.argmax(2)  # (B, T)
+    T = path.shape[1]
     bad = start[path[:, 0]] != 0
-    if path.shape[1] > 1:
-        inside = np.arange(1, path.shape[1])[None, :] < lengths[:, None]  # (B, T-1): real transitions
-        bad |= ((trans[path[:, :-1], path[:, 1:]] != 0) & inside).any(1)
+    if T > 1:
+        wrong = trans[path[:, :-1], path[:, 1:]] != 0  # (B, T-1)
+        if (lengths < T).any():
+            wrong &= np.arange(1, T)[None, :] < lengths[:, None]  # real transitions only
+        bad |= wrong.any(1)
     if bad.any():
         path[bad] = viterbi_batch(logp[bad], lengths[bad], trans, start)
     return path
@@ -160,10 +165,21 @@ def calls(lengths: list[int], size: int | None = None, slack: float | None = Non
     return out
 
 
+def _pad(flat: np.ndarray, real: np.ndarray, T: int) -> np.ndarray:
+    """A call's real tokens' values in order, (N, ...) -> (B, T, ...), zero past each sentence's end."""
+    B = len(real)
+    if len(flat) == B * T:  # every sentence T long: nothing to pad
+        return flat.reshape(B, T, *flat.shape[1:])
+    out = np.zeros((B, T, *flat.shape[1:]), flat.dtype)
+    out[np.arange(T)[None, :] < real[:, None]] = flat
+    return out
+
+
 def _labelled(logp: np.ndarray, lengths: np.ndarray, penalties: tuple) -> tuple[np.ndarray, np.ndarray]:
     """A call's best paths (B, T) and each chosen tag's probability (B, T)."""
     paths = best_paths(logp, lengths, *penalties)
-    return paths, np.exp(np.take_along_axis(logp, paths[:, :, None], 2)[:, :, 0])
+    B, T = paths.shape
+    return paths, np.exp(logp[np.arange(B)[:, None], np.arange(T)[None, :], paths])
 
 
 def _spans(tokens: list[Token], labels: list[str], paths: np.ndarray, probs: np.ndarray,
@@ -261,20 +277,16 @@ class Predictor:
         """ONNX inputs for one padded batch: words, shapes, glove, gaz (B, T) ids and char_feats (B, T, F), zero
         past each sentence's end, and lengths (B,) (an empty text runs as one padding token)."""
         art, cfg = self.artifact, self.config
-        B = len(token_lists)
-        real = np.fromiter(map(len, token_lists), np.int64, B)
+        real = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
         T = max(1, int(real.max()))
-        on = np.arange(T)[None, :] < real[:, None]  # (B, T): real tokens, in the order of the flat lists below
         toks = [t for ts in token_lists for t in ts]
         texts = [t.text for t in toks]
-        feeds = {"words": np.zeros((B, T), np.int64), "shapes": np.zeros((B, T), np.int64),
+        feeds = {"words": _pad(np.fromiter(map(art.words.id, texts), np.int64, len(texts)), real, T),
+                 "shapes": _pad(np.fromiter((t.shape for t in toks), np.int64, len(toks)), real, T),
                  "lengths": np.maximum(real, 1)}
-        feeds["words"][on] = np.fromiter(map(art.words.id, texts), np.int64, len(texts))
-        feeds["shapes"][on] = np.fromiter((t.shape for t in toks), np.int64, len(toks))
         if cfg.n_chars:
-            feeds["char_feats"] = np.zeros((B, T, cfg.char_filters), np.float32)
-            if texts:
-                feeds["char_feats"][on] = self._char_features(texts)
+            feeds["char_feats"] = _pad(self._char_features(texts) if texts
+                                       else np.zeros((0, cfg.char_filters), np.float32), real, T)
         if art.glove is not None or art.gazetteer is not None:
             feeds |= lexicon_ids([[t.text for t in ts] for ts in token_lists], art.glove, art.gazetteer)
         return feeds

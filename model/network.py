@@ -276,7 +276,8 @@ class JointTagger(nn.Module):
             if lengths is None or (not pack and (x.size(0) == 1 or bool((lengths == x.size(1)).all()))):
                 feats, _ = self.rnn(x)  # no padding: skip packing
             else:
-                packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+                # exported (pack): no sorting, the graph's recurrent node takes the lengths in any order
+                packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=pack)
                 feats, _ = self.rnn(packed)
                 feats, _ = nn.utils.rnn.pad_packed_sequence(feats, batch_first=True, total_length=x.size(1))
             tag_scores = self.tag_head(self.drop(feats))  # (B, T, n_tags)
