@@ -77,7 +77,8 @@ def main() -> int:
         try:
             for r in range(args.repeats):
                 for side, root in (("before", before), ("after", ROOT)):
-                    cmd = [sys.executable, "-m", "benchmarks.versus", "--side", "--backends", *args.backends]
+                    # this file, run with the measured tree first on the path (REV may not have this file)
+                    cmd = [sys.executable, __file__, "--side", "--backends", *args.backends]
                     if data:
                         cmd += ["--data", str(data)]
                     env = dict(os.environ, PYTHONPATH=str(root))
