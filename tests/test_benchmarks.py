@@ -33,3 +33,11 @@ def test_report_shows_ratio_to_the_ceiling():
                                "same_workers": True}}}
     text = report(res)
     assert "0.25" in text and "median 2.00 s" in text and "worker 7" in text
+
+
+def test_versus_measures_each_batch_size_of_a_tree():
+    from benchmarks.versus import BATCH_SIZES as SIZES, one_side
+
+    got = one_side(["onnx"], None)  # the ATIS test fixture, this checkout's committed model
+    assert set(got) == {"onnx"} and set(got["onnx"]) == {str(b) for b in SIZES}
+    assert all(v > 0 for v in got["onnx"].values())
