@@ -21,7 +21,8 @@ from .perf import stop, test_texts, write_lua
 
 # a sample counts for the innermost frame matching one of these (a stack's frames, leaf first)
 PARTS = [("network (onnxruntime run)", "onnxruntime_inference_collection.py"),
-         ("tokenizer", "engine/tokenizer.py"), ("decode (best path, spans)", "_decode"), ("encode inputs", "_feeds"),
+         ("tokenizer", "engine/tokenizer.py"), ("decode (best path, spans)", "_labelled"),
+         ("decode (best path, spans)", "_spans"), ("decode (best path, spans)", "_prediction"), ("encode inputs", "_feeds"),
          ("language check", "engine/language.py"), ("value resolution", "engine/resolve/"),
          ("frame (spans, time completion)", "engine/frame.py"), ("frame (spans, time completion)", "engine/timespans.py"),
          ("answer building", "engine/parser.py"), ("batcher hand-off", "app/batching.py"),
