@@ -109,6 +109,8 @@ def in_process(texts: list[str], model_dir: Path) -> dict:
     import torch
 
     from model.research.compare import predict_latencies_ms
+
+    from .versus import batch_rate
     from model.torch_backend import BACKENDS, predictor as load_predictor
 
     torch.set_num_threads(1)
@@ -118,15 +120,7 @@ def in_process(texts: list[str], model_dir: Path) -> dict:
         predictor = load_predictor(model_dir, backend)  # ONNX backends as the service loads them
         load_s = time.perf_counter() - t0
         single = predict_latencies_ms(predictor, texts, warm=50)
-        batch = {}
-        for bs in BATCH_SIZES:
-            chunks = [texts[i: i + bs] for i in range(0, len(texts) - bs + 1, bs)] or [texts]
-            n, t0 = 0, time.perf_counter()
-            while n < 2000 or time.perf_counter() - t0 < 1.0:
-                for c in chunks:
-                    predictor.predict_batch(c)
-                    n += len(c)
-            batch[bs] = n / (time.perf_counter() - t0)
+        batch = {bs: batch_rate(predictor, texts, bs) for bs in BATCH_SIZES}
         out[backend] = {"load_seconds": load_s, "single_p50_ms": pct(single, 50), "single_p99_ms": pct(single, 99),
                         "batch_utterances_per_s": batch}
     return out

@@ -33,6 +33,19 @@ def texts(data: Path | None) -> list[str]:
     return (split / "seq.in").read_text(encoding="utf-8").splitlines()
 
 
+def batch_rate(predictor, utterances: list[str], bs: int) -> float:
+    """Utterances/s of ``predictor.predict_batch`` over ``utterances`` in batches of ``bs``: at least 2,000
+    utterances or one second. (Also what ``benchmarks.perf`` reports; self-contained here, since a side runs
+    in a tree that may not have this module's siblings.)"""
+    chunks = [utterances[i: i + bs] for i in range(0, len(utterances) - bs + 1, bs)] or [utterances]
+    n, t0 = 0, time.perf_counter()
+    while n < 2000 or time.perf_counter() - t0 < 1.0:
+        for c in chunks:
+            predictor.predict_batch(c)
+            n += len(c)
+    return n / (time.perf_counter() - t0)
+
+
 def one_side(backends: list[str], data: Path | None) -> dict:
     """Run in the tree being measured (its engine first on sys.path): utterances/s per backend and batch size."""
     from engine.artifact import default_dir
@@ -43,15 +56,7 @@ def one_side(backends: list[str], data: Path | None) -> dict:
     for backend in backends:
         predictor = Predictor.from_dir(default_dir(), backend)
         predictor.predict_batch(utterances[:256])  # sessions built, caches warm
-        out[backend] = {}
-        for bs in BATCH_SIZES:
-            chunks = [utterances[i: i + bs] for i in range(0, len(utterances) - bs + 1, bs)] or [utterances]
-            n, t0 = 0, time.perf_counter()
-            while n < 2000 or time.perf_counter() - t0 < 1.0:
-                for c in chunks:
-                    predictor.predict_batch(c)
-                    n += len(c)
-            out[backend][str(bs)] = n / (time.perf_counter() - t0)
+        out[backend] = {str(bs): batch_rate(predictor, utterances, bs) for bs in BATCH_SIZES}
     return out
 
 

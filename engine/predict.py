@@ -165,6 +165,11 @@ def calls(lengths: list[int], size: int | None = None, slack: float | None = Non
     return out
 
 
+def run_lengths(token_lists: list[list[Token]]) -> np.ndarray:
+    """(B,) each sentence's length as the network runs it: an empty text runs as one padding token."""
+    return np.fromiter((max(1, len(t)) for t in token_lists), np.int64, len(token_lists))
+
+
 def _pad(flat: np.ndarray, real: np.ndarray, T: int) -> np.ndarray:
     """A call's real tokens' values in order, (N, ...) -> (B, T, ...), zero past each sentence's end."""
     B = len(real)
@@ -278,12 +283,12 @@ class Predictor:
         past each sentence's end, and lengths (B,) (an empty text runs as one padding token)."""
         art, cfg = self.artifact, self.config
         real = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
-        T = max(1, int(real.max()))
+        T = max(1, int(real.max()))  # an empty text runs as one padding token (run_lengths)
         toks = [t for ts in token_lists for t in ts]
         texts = [t.text for t in toks]
         feeds = {"words": _pad(np.fromiter(map(art.words.id, texts), np.int64, len(texts)), real, T),
                  "shapes": _pad(np.fromiter((t.shape for t in toks), np.int64, len(toks)), real, T),
-                 "lengths": np.maximum(real, 1)}
+                 "lengths": run_lengths(token_lists)}
         if cfg.n_chars:
             feeds["char_feats"] = _pad(self._char_features(texts) if texts
                                        else np.zeros((0, cfg.char_filters), np.float32), real, T)
@@ -310,7 +315,7 @@ class Predictor:
         token_lists = [tokenize(t) for t in texts]
         results: list[Prediction] = [None] * len(texts)  # type: ignore[list-item] - each filled below
         for idx, res in self._calls(token_lists):
-            lengths = np.array([max(1, len(token_lists[i])) for i in idx])
+            lengths = run_lengths([token_lists[i] for i in idx])
             fine = _labelled(res["tags"], lengths, self._fine)
             frame = _labelled(res["frame"], lengths, self._frame) if "frame" in res else None
             for j, i in enumerate(idx):
