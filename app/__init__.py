@@ -35,12 +35,13 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     ``SLOT_BACKEND``, ``SLOT_API_KEY``, …); ``model_dir`` overrides its model directory. A missing
     or corrupt artifact raises ``ArtifactError`` naming the file, and a bad setting
     :class:`StartupError` naming the variable, so the server never starts half up. The network
-    runs in ONNX Runtime (``SLOT_BACKEND=torch`` for the PyTorch reference).
+    runs in ONNX Runtime (``SLOT_BACKEND=onnx`` or ``onnx-int8``).
     """
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_bytes, API_KEY=settings.api_key,
-                      CORS_ORIGINS=settings.cors_origin_list, RASA_ENTITIES=settings.rasa_entities)
+                      CORS_ORIGINS=settings.cors_origin_list, RASA_ENTITIES=settings.rasa_entities,
+                      BODY_TIMEOUT=settings.body_timeout, RESOLVE_BUDGET=settings.resolve_budget_ms / 1000)
     app.json = OrjsonProvider(app)
     app.config.update(config or {})
     model_dir = Path(model_dir or settings.model_dir)

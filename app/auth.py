@@ -28,13 +28,21 @@ def presented_keys(body_token: str | None = None, rasa: bool = False) -> list[st
     return keys
 
 
+def _matches(keys: list[str], expected: str) -> bool:
+    ok = False
+    for key in keys:  # every key compared, in constant time
+        ok |= hmac.compare_digest(key.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
+    return ok
+
+
+def key_presented(rasa: bool = False) -> bool:
+    """No key is configured, or one was presented in the headers (or, ``rasa``, the query): no body read."""
+    expected = current_app.config.get("API_KEY")
+    return not expected or _matches(presented_keys(None, rasa), expected)
+
+
 def check_key(body_token: str | None = None, rasa: bool = False) -> None:
     """Raise 401 unless the configured key (if any) was presented (``rasa``: also as Rasa sends it)."""
     expected = current_app.config.get("API_KEY")
-    if not expected:
-        return
-    ok = False
-    for key in presented_keys(body_token, rasa):
-        ok |= hmac.compare_digest(key.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
-    if not ok:
+    if expected and not _matches(presented_keys(body_token, rasa), expected):
         raise ApiError(401, "a valid API key is required (Authorization: Bearer <key> or X-API-Key)")

@@ -36,7 +36,8 @@ gunicorn_errors.install()  # gunicorn's own 400/414/431/... answers as problem+j
 
 bind = settings.bind
 workers = settings.workers
-worker_class = settings.worker_class
+# gevent: gunicorn's gevent worker with the connection budget (app/worker.py, app/connections.py)
+worker_class = "app.worker.GeventWorker" if settings.worker_class == "gevent" else settings.worker_class
 worker_connections = settings.worker_connections
 threads = settings.threads if settings.worker_class == "gthread" else 1
 preload_app = True
@@ -53,7 +54,14 @@ control_socket_disable = True
 
 
 def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
+    import signal
     import sys
+
+    # Until the worker installs its own handlers (after this hook), it has the master's, which only queue the
+    # signal for a master loop this process does not run: a SIGTERM during warm-up would wait out the
+    # graceful timeout. Nothing is in flight yet, so the default (end now) is right.
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_DFL)
 
     torch = sys.modules.get("torch")  # imported only when the PyTorch backend serves
     if torch is not None:
@@ -61,7 +69,7 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
     service = sys.modules.get("app.wsgi")  # loaded in the master (preload_app)
     if service is not None:  # build this worker's ONNX Runtime session now, not on its first request
         service.app.extensions["predictor"].warm_up()
-    # Duckling's Haskell runtime: started here, in each worker (never in the master: it does not survive fork)
+    # Duckling's child process: started here, in each worker (never in the master: a runtime does not survive fork)
     from engine.resolve import duckling_time
 
     duckling_time.warm_up()

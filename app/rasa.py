@@ -23,8 +23,8 @@ from datetime import date, datetime, time
 
 from flask import Blueprint, current_app, jsonify
 
-from .api import predictions, read_body
-from .auth import check_key
+from .api import predictions, read_body, request_json, results_for as answers_for
+from .auth import check_key, key_presented
 from .schemas import RasaParseRequest
 from engine.parser import intent_name, reference_moment
 
@@ -68,14 +68,26 @@ def role_entity(slot: str, span: dict, reference: datetime) -> dict:
     return out
 
 
+def check_rasa_key() -> None:
+    """The key, as any client sends it or as Rasa does (the body's ``token``, read from the JSON without
+    validating anything else); 401 before anything else is said about the request."""
+    if key_presented(rasa=True):
+        return
+    try:
+        body = request_json()
+    except Exception:  # noqa: BLE001 - an unreadable body holds no token: the answer is the 401
+        body = None
+    token = body.get("token") if isinstance(body, dict) else None
+    check_key(token if isinstance(token, str) else None, rasa=True)
+
+
 @bp.post("/model/parse")
 def model_parse():
+    check_rasa_key()  # before the body is validated: a client without the key learns nothing about it
     req = read_body(RasaParseRequest)
-    check_key(req.token, rasa=True)
-    parser = current_app.extensions["parser"]
     reference = reference_moment(req.reference_time, req.timezone)
     pred = predictions([req.text])[0]
-    result = parser.result(pred, reference)
+    result = answers_for([pred], reference)[0]
     frame = dict(result["slots"], return_time=result["return_time"])
     if current_app.config.get("RASA_ENTITIES") == "roles":
         entities = [role_entity(slot, span, reference) for slot, span in frame.items() if span is not None]

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     rasa_entities: Literal["frame", "roles"] = Field(
         "frame", description="what POST /model/parse answers as entities: frame (departure, destination, time, "
                              "return_time) or roles (Rasa entity roles: city from/to, Duckling-shaped time)")
+    body_timeout: float = Field(10.0, gt=0, le=300, description="seconds a request body may take to arrive "
+                                                                "whole (later: 408)")
+    resolve_budget_ms: int = Field(500, ge=10, le=10000, description="milliseconds one request may spend "
+                                                                     "resolving time values in Duckling (later: "
+                                                                     "value null, unresolved: deadline)")
     language_threshold: float = Field(0.7, gt=0, le=1, description="confidence at or over which a text is read "
                                                                   "as another language than English")
 

@@ -21,11 +21,15 @@ the workers fork (shared, not copied, by the workers).
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+from .safe_text import for_native
 
 LATIN = {"ENGLISH": "en", "SPANISH": "es", "FRENCH": "fr", "GERMAN": "de", "ITALIAN": "it", "PORTUGUESE": "pt"}  # lingua
 LANGUAGE_CODES = (*LATIN.values(), "zh", "ja", "ko")  # ISO 639-1: lingua's, then those told by script
 THRESHOLD = 0.7
+log = logging.getLogger(__name__)
 ENGLISH = "en"
 
 
@@ -83,7 +87,11 @@ class LanguageDetector:
             by_script = script_language(text)
             if by_script is not None:
                 return Detected(by_script, 1.0)
-        values = self._detector.compute_language_confidence_values(text)
+        try:  # lingua's Rust core reads the text cleaned (a lone surrogate cannot cross into Rust)
+            values = self._detector.compute_language_confidence_values(for_native(text))
+        except Exception:  # noqa: BLE001 - a native failure reads the text as English, never a dead request
+            log.exception("language detection failed; reading the text as English")
+            values = []
         if not values:
             return Detected(ENGLISH, None)
         top = values[0]

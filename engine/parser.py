@@ -14,6 +14,7 @@ from .labels import OUT_OF_SCOPE
 from .language import ENGLISH, Detected, LanguageDetector
 from .predict import Prediction, Predictor
 from .resolve.dates import resolve_time
+from .resolve.duckling_time import ResolutionTimeout
 from .resolve.places import PlaceIndex
 
 PLACE_SLOTS = ("departure", "destination")
@@ -62,7 +63,11 @@ class Parser:
             place: r.PlaceSlot = {"text": span["text"], "start": span["start"], "end": span["end"],
                                   "confidence": span["confidence"], "value": self.places.resolve(span["text"])}
             return place
-        found = resolve_time(span["text"], reference)
+        try:
+            found = resolve_time(span["text"], reference)
+        except ResolutionTimeout:  # over the request's budget: null, and why
+            return {"text": span["text"], "start": span["start"], "end": span["end"],
+                    "confidence": span["confidence"], "value": None, "grain": None, "unresolved": "deadline"}
         when: r.TimeSlot = {"text": span["text"], "start": span["start"], "end": span["end"],
                             "confidence": span["confidence"], "value": found and found["value"],
                             "grain": found and found["grain"]}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, TypeAdapter, with_config
-from typing_extensions import TypedDict
+from typing_extensions import NotRequired, TypedDict
 
 _CLOSED = ConfigDict(extra="forbid")  # an answer holds exactly these keys
 
@@ -66,6 +66,9 @@ class TimeSlot(SlotSpan):
     grain: Annotated[Literal["minute", "hour", "day", "week", "month", "quarter", "year"] | None, Field(
         description="The value's precision (a week or month value names the period starting there); null with "
                     "a null value.")]
+    unresolved: NotRequired[Annotated[Literal["deadline"], Field(
+        description="Present only when the value is null because resolving it ran past the request's time "
+                    "budget (SLOT_RESOLVE_BUDGET_MS): the phrase may name a time; ask the user again.")]]
 
 
 class Entity(TypedDict):

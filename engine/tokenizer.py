@@ -16,18 +16,22 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .safe_text import INVISIBLE, without_invisible
+
 # Combining marks belong to the letter before them ("e" + U+0301 is one letter).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 
+# Zero-width characters and soft hyphens inside a word keep it whole ("Bos\u200bton" is one word, "boston").
 # A piece is either a clock time, an arrow, a run of letters/digits with internal
 # apostrophes or dots ("o'clock", "i'd", "st."), or one other visible character.
 _PIECE = re.compile(
     r"""
       (?P<clock>\d{1,2}[:.]\d{2}(?![\d]))             # 2:45, 9.30
     | (?P<arrow>-+>|=+>|[\u2192\u27f6\u2794\u279c\u279d\u279e\u27a1]\ufe0f?|>(?=\s*\w))  # "SF -> LA", "SF → LA": "to"
-    | (?P<word>(?:[^\W_]|[{marks}])+(?:['\u2019\u2018](?:[^\W_]|[{marks}])+)*)  # words, contractions
+    | (?P<word>{letters}(?:['\u2019\u2018]{letters})*)  # words, contractions
     | (?P<other>\S)                                   # punctuation, symbols, emoji
-    """.replace("{marks}", _MARKS),
+    """.replace("{letters}", r"(?:[^\W_]|[{marks}])(?:[{invisible}]*(?:[^\W_]|[{marks}]))*")
+     .replace("{marks}", _MARKS).replace("{invisible}", INVISIBLE),
     re.VERBOSE,
 )
 
@@ -115,7 +119,9 @@ def _normalise(surface: str, kind: str) -> tuple[tuple[str, int, int, int], ...]
     if kind == "arrow":
         return (("to", 0, len(surface), 1),)  # "Boston -> NYC" reads as "boston to nyc"
     end = len(surface)
-    text = unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).lower()
+    text = without_invisible(unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).lower())
+    if not text:
+        return ()  # only invisible characters
     shape = shape_of(surface)
     if kind == "clock":
         # ATIS writes clock times without a separator: "8:38" -> "838".

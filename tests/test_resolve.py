@@ -93,21 +93,23 @@ def test_ambiguous_dates_are_never_in_the_past():
         assert day >= "2026-10-15", (text, found)
 
 
-def test_duckling_refuses_a_runtime_inherited_through_fork():
-    """A Haskell runtime does not survive fork: a child that inherits a loaded Duckling must not use it
-    (gunicorn loads it per worker, in post_fork)."""
+def test_a_forked_process_starts_its_own_duckling_child():
+    """A child process inherited through fork would share its parent's pipes: a forked process (a gunicorn
+    worker) starts a Duckling child of its own and resolves with it."""
     import os
 
     from engine.resolve import duckling_time
 
     duckling_time.warm_up()
+    parent_child = duckling_time._get().child.proc.pid
     pid = os.fork()
-    if pid == 0:  # the child: the parent's runtime is refused, not used
+    if pid == 0:
         try:
-            duckling_time._get()
-        except RuntimeError:
-            os._exit(0)
-        os._exit(1)
+            duckling_time.readings.cache_clear()
+            ok = duckling_time.readings("tomorrow at 9am", REF.replace(tzinfo=None)) != ()
+            os._exit(0 if ok and duckling_time._get().child.proc.pid != parent_child else 1)
+        except BaseException:  # noqa: BLE001
+            os._exit(2)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
 
@@ -117,8 +119,8 @@ def test_creating_the_app_does_not_start_duckling():
     import subprocess
     import sys
 
-    code = ("import sys; from app import create_app; create_app(); "
-            "sys.exit(1 if 'duckling' in sys.modules else 0)")
+    code = ("import sys; from app import create_app; create_app(); from engine.resolve import duckling_time; "
+            "sys.exit(1 if 'duckling' in sys.modules or duckling_time._resolver is not None else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
 

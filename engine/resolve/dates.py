@@ -36,7 +36,10 @@ Rules:
 * holidays: Duckling's (Christmas, New Year's Eve, Thanksgiving, Easter, ...) and the US ones it
   lacks (Memorial Day, Labor Day, Mother's and Father's Day, ...), the next on or after the reference;
 * "before noon", "after 5pm tomorrow": Duckling's interval open at one end (``from`` or ``to`` null);
-* of Duckling's readings, the first that has not ended before the reference is taken.
+* of Duckling's readings, the first that has not ended before the reference is taken;
+* Duckling and dateparser read at most 60 characters (:data:`duckling_time.MAX_CHARS`); Duckling answers
+  under a deadline (:mod:`engine.resolve.duckling_time`), and a phrase it did not answer in time raises
+  :class:`duckling_time.ResolutionTimeout` (the caller answers ``value: null`` with the reason).
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import TypedDict
 
+from ..safe_text import for_native, without_invisible
 from . import duckling_time
 
 MONTHS = {m: i for i, m in enumerate(
@@ -81,7 +85,7 @@ def _ordinal_words_to_digits(s: str) -> str:
 
 
 def _normalise(text: str) -> str:
-    s = text.lower().replace("\u2019", "'")
+    s = without_invisible(text).lower().replace("\u2019", "'")
     s = re.sub(r"[!?,;\"]|(?<!\d)\.(?!\d)", " ", s)  # keep 2:45, 9.30, 11/02
     return _ordinal_words_to_digits(re.sub(r"\s+", " ", s).strip())
 
@@ -209,7 +213,6 @@ _RANGES = (re.compile(r"(?:between )?(.+?) and (.+)"),
            re.compile(r"(?:from )?(.+?) (?:to|through|thru|until|till|-) (.+)"),
            re.compile(r"(?:from )?(.*?\d)-(\d{1,2})"))
 _OPEN_END = re.compile(r"(?<!day )(?<!days )(?<!week )(?<!weeks )\b(before|after|until|till|no later than|no earlier than)\b")
-DUCKLING_MAX_CHARS = 60  # longer phrases can cost Duckling 100+ ms; a time span is rarely longer
 _MONTH_DAY = re.compile(rf"\b({MONTH_PATTERN})\s+\d{{1,2}}(th)?\b|\b\d{{1,2}}(th)?\s+(of\s+)?({MONTH_PATTERN})\b")
 _COARSE = ("day", "week", "month", "quarter", "year")
 _GRAIN_STEP = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
@@ -352,7 +355,11 @@ def _own_rules(s: str, ref: datetime) -> TimeValue | None:
 def _from_duckling(s: str, ref: datetime) -> TimeValue | None:
     """Duckling's first reading that has not ended before the reference (the future rule)."""
     wall = ref.replace(tzinfo=None)
-    for r in duckling_time.readings(s, wall):
+    try:
+        found = duckling_time.readings(s, wall)
+    except duckling_time.TooLong:
+        return None
+    for r in found:
         step = _GRAIN_STEP.get(r.grain, timedelta(days=1))
         ends = r.end if r.kind == "interval" and r.end else (r.start + step if r.start else None)
         if ends is None or ends <= wall:
@@ -372,6 +379,9 @@ def _from_duckling(s: str, ref: datetime) -> TimeValue | None:
 def _dateparser(s: str, ref: datetime) -> datetime | None:
     import dateparser  # imported on first use only: it costs start-up time
 
+    s = for_native(s)
+    if len(s) > duckling_time.MAX_CHARS:
+        return None
     return dateparser.parse(s, languages=["en"], settings={
         "RELATIVE_BASE": ref.replace(tzinfo=None), "PREFER_DATES_FROM": "future",
         "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False})
@@ -387,7 +397,7 @@ def _resolve(text: str, ref: datetime) -> TimeValue | None:
     found = _own_rules(s, ref)
     if found is None and _MONTH_DAY.search(s) and not _PERIOD.search(s):
         return None  # a month and day the rules read but found impossible ("February 30th"): no other reading
-    if found is None and len(s) <= DUCKLING_MAX_CHARS:
+    if found is None:
         found = _from_duckling(s, ref)
     if found is None and _DATE_WORDS.search(s) and (parsed := _dateparser(s, ref)) is not None:
         found = {"value": parsed.date().isoformat(), "grain": "day"}
@@ -397,7 +407,8 @@ def _resolve(text: str, ref: datetime) -> TimeValue | None:
 def resolve_time(text: str, reference: datetime) -> TimeValue | None:
     """``{"value", "grain"}`` for a time phrase (see the module's rules), or None.
 
-    ``reference`` is the moment the user spoke, timezone-aware, in the user's timezone.
+    ``reference`` is the moment the user spoke, timezone-aware, in the user's timezone. Raises
+    :class:`duckling_time.ResolutionTimeout` when Duckling did not answer before the deadline.
     """
     try:
         return _resolve(text, reference.replace(second=0, microsecond=0))

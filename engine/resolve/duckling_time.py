@@ -1,10 +1,19 @@
-"""Duckling (the time parser Rasa uses) in-process, through pyduckling-native's Haskell runtime.
+"""Duckling (the time parser Rasa uses) in a child process of its own, every call under a deadline.
 
-Importing ``duckling`` starts a GHC runtime in the importing process, and a runtime does not
-survive ``fork``: the gunicorn master (``preload_app``) must never import it. So nothing here runs
-at import time: the first call in a process loads Duckling there (about 0.1 s; gunicorn's
-``post_fork`` hook calls :func:`warm_up` so that each worker pays it at start, not on a request),
-and a process that finds a runtime inherited from its parent refuses to use it.
+Duckling is exponential on chained intervals ("next friday at 9 pm until next friday at 9 pm until
+...": 4 s of CPU for 70 characters, minutes for a few more), holds the GIL while it parses, and its
+binding panics on a NUL. In-process, one such span stalls a whole gevent worker or kills it. So each
+process that resolves times (each gunicorn worker) runs one Duckling child
+(:mod:`engine.resolve.duckling_child`, JSON lines over pipes) and waits for each answer at most until
+the deadline: the request's resolution budget (:func:`budget`, opened by the HTTP layer per request)
+or, outside one, :data:`CALL_TIMEOUT`. A child past the deadline is killed (SIGKILL) and started again
+on the next call; the span answers ``value: null`` (:class:`ResolutionTimeout`), the request in time.
+Text reaches the child cleaned (:func:`engine.safe_text.for_native`) and at most
+:data:`MAX_CHARS` characters long; a longer span is not sent (:class:`TooLong`).
+
+The child starts on first use in a process (gunicorn's ``post_fork`` calls :func:`warm_up` so that
+each worker pays it at start, about 0.2 s, not on a request); a process never uses a child its parent
+started (pid-checked, as the child's pipes would be shared through ``fork``).
 
 Duckling is asked in UTC with the user's wall-clock time as the reference, and its wall-clock
 answers get the user's zone back (so daylight-saving changes between now and the date are right
@@ -12,11 +21,50 @@ with an IANA zone, and a fixed offset stays fixed).
 """
 from __future__ import annotations
 
+import contextvars
+import json
+import logging
 import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from ..safe_text import for_native
+
+log = logging.getLogger(__name__)
+MAX_CHARS = 60  # longer phrases can cost Duckling 100+ ms; a time span is rarely longer
+CALL_TIMEOUT = 1.0  # seconds one call may take outside a request's budget (evaluation, tests)
+START_TIMEOUT = 20.0  # seconds a new child may take to load Duckling
+_CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "duckling_child.py")
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("duckling_deadline", default=None)
+
+
+class ResolutionTimeout(Exception):
+    """Duckling did not answer before the deadline (the child was killed), or it could not run."""
+
+
+class TooLong(Exception):
+    """The phrase is longer than :data:`MAX_CHARS`: not sent to Duckling."""
+
+
+@contextmanager
+def budget(seconds: float):
+    """Every Duckling call inside (this request's) shares one deadline, ``seconds`` from now."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _deadline_now() -> float:
+    return _deadline.get() or time.monotonic() + CALL_TIMEOUT
 
 
 def _zoneinfo_dir() -> str:
@@ -39,34 +87,98 @@ class Reading:
     body: str  # the text Duckling read
 
 
-class _Runtime:
-    """The loaded Duckling of this process (pid-checked: never one inherited through fork)."""
+class _Child:
+    """One Duckling child process and the line protocol to it; one call at a time."""
 
     def __init__(self) -> None:
-        import duckling  # starts the Haskell runtime in this process
+        env = dict(os.environ, RUST_BACKTRACE="0")
+        self.proc = subprocess.Popen([sys.executable, "-I", _CHILD, _zoneinfo_dir()], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, env=env, close_fds=True)
+        self.rfd, self.wfd = self.proc.stdout.fileno(), self.proc.stdin.fileno()
+        self.buffer = b""
+        self.ready = False
 
+    def _line(self, deadline: float) -> dict:
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.rfd], [], [], left)[0]:
+                raise ResolutionTimeout("Duckling did not answer in time")
+            chunk = os.read(self.rfd, 65536)
+            if not chunk:
+                raise ResolutionTimeout("the Duckling process ended")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def wait_ready(self, deadline: float) -> None:
+        if not self.ready:
+            self.ready = bool(self._line(deadline).get("ready"))
+
+    def parse(self, text: str, ts: int, deadline: float) -> list[dict]:
+        self.wait_ready(deadline)
+        os.write(self.wfd, json.dumps({"text": text, "ts": ts}).encode() + b"\n")
+        answer = self._line(deadline)
+        if "error" in answer:
+            log.warning("Duckling could not read a phrase: %s", answer["error"])
+            return []
+        return answer["found"]
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
+class _Resolver:
+    """This process's Duckling child (started lazily, restarted after a kill) and the lock around it."""
+
+    def __init__(self) -> None:
         self.pid = os.getpid()
-        self.lib = duckling
-        self.zones = duckling.load_time_zones(_zoneinfo_dir())  # asked in UTC only; loaded for its parser
-        self.locale = duckling.default_locale_lang(duckling.parse_lang("EN"))
-        self.dims = duckling.parse_dimensions(["time"])
+        self.lock = threading.Lock()  # made in this process: gevent's when the worker is patched
+        self.child: _Child | None = None
+        self.kills = 0
 
     def parse(self, text: str, wall: datetime) -> list[dict]:
-        ts = int(wall.replace(tzinfo=timezone.utc).timestamp())
-        context = self.lib.Context(self.lib.parse_ref_time(self.zones, "UTC", ts), self.locale)
-        return self.lib.parse(text, context, self.dims, False)
+        deadline = _deadline_now()
+        if not self.lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise ResolutionTimeout("Duckling was busy until the deadline")
+        try:
+            if self.child is None or self.child.proc.poll() is not None:
+                self.child = _Child()
+            ts = int(wall.replace(tzinfo=timezone.utc).timestamp())
+            try:
+                return self.child.parse(text, ts, deadline)
+            except (ResolutionTimeout, OSError, ValueError) as exc:
+                self.kills += 1
+                log.warning("Duckling stopped on a %d-character phrase (%s): restarting it", len(text), exc)
+                self.child.kill()
+                self.child = None
+                raise ResolutionTimeout(str(exc)) from None
+        finally:
+            self.lock.release()
+
+    def start(self, timeout: float = START_TIMEOUT) -> None:
+        with self.lock:
+            if self.child is None:
+                self.child = _Child()
+            self.child.wait_ready(time.monotonic() + timeout)
 
 
-_runtime: _Runtime | None = None
+_resolver: _Resolver | None = None
 
 
-def _get() -> _Runtime:
-    global _runtime
-    if _runtime is None:
-        _runtime = _Runtime()
-    elif _runtime.pid != os.getpid():  # inherited through fork: the parent's runtime is not ours
-        raise RuntimeError("Duckling was loaded before fork; load it in each worker (engine.resolve.duckling_time)")
-    return _runtime
+def _get() -> _Resolver:
+    global _resolver
+    if _resolver is None or _resolver.pid != os.getpid():  # a parent's child process is not ours (fork)
+        _resolver = _Resolver()
+    return _resolver
 
 
 def _wall(iso: str | None) -> datetime | None:
@@ -88,7 +200,13 @@ def _reading(value: dict, body: str) -> Reading | None:
 @lru_cache(maxsize=4096)
 def readings(text: str, wall: datetime) -> tuple[Reading, ...]:
     """Duckling's readings of the time expression that covers most of ``text`` (its alternatives in
-    Duckling's order: the first is its favourite), at the naive wall-clock reference ``wall``."""
+    Duckling's order: the first is its favourite), at the naive wall-clock reference ``wall``.
+
+    Raises :class:`TooLong` for a phrase over :data:`MAX_CHARS` and :class:`ResolutionTimeout` when no
+    answer came before the deadline (neither is cached: only answers are)."""
+    text = for_native(text)
+    if len(text) > MAX_CHARS:
+        raise TooLong(f"{len(text)} characters")
     found = [e for e in _get().parse(text, wall) if e.get("dim") == "time"]
     if not found:
         return ()
@@ -99,5 +217,5 @@ def readings(text: str, wall: datetime) -> tuple[Reading, ...]:
 
 
 def warm_up() -> None:
-    """Load Duckling in this process now (gunicorn's ``post_fork``; single-process servers)."""
-    readings("tomorrow at 9am", datetime(2026, 1, 1))
+    """Start this process's Duckling child now and wait until it has loaded (gunicorn's ``post_fork``)."""
+    _get().start()

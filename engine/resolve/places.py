@@ -11,7 +11,10 @@ TYO, ...), common names and abbreviations (the alias table), and spelling mistak
 rapidfuzz against the cities with an international airport -- only when a word of the text is
 unknown to the model's vocabulary (so "parish" is never Paris) and the first letter agrees.
 Unknown places -- and places without an airport of their own -- resolve to None, never to a
-guessed airport or country.
+guessed airport or country. A name in another script ("Москва", "Αθήνα") is transliterated
+(anyascii, ISC) and looked up exactly, only among the cities a traveller flies to (the alias table,
+the metropolitan table, cities with an international airport): "Moskva" is Moscow, "Rim" stays
+None. A name that folds to nothing resolves to nothing.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import unicodedata
 from functools import lru_cache
 
 import airportsdata
+from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -124,7 +128,8 @@ _EXCLUDED = re.compile(r"\b(air force|air base|afb|army|naval|heliport|seaplane|
 
 
 def fold(name: str) -> str:
-    """The lookup key of a place name: lowercase, accents off, "St." / "Saint" as "st", one space."""
+    """The lookup key of a place name: lowercase, accents off, "St." / "Saint" as "st", one space (letters
+    of other scripts dropped: "" for "Москва")."""
     s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     s = re.sub(r"[.\u2019']", "", s)
     s = re.sub(r"[-/_]", " ", s)
@@ -148,6 +153,8 @@ class PlaceIndex:
             if _EXCLUDED.search(ap["name"]):
                 continue
             city = fold(ap["city"])
+            if not city:
+                continue  # airportsdata has airports with no city: no name leads to them
             keys = [city, city.removesuffix(" city")] if city.endswith(" city") else [city]
             for k in keys:
                 self.by_city.setdefault(k, []).append(ap)
@@ -159,6 +166,12 @@ class PlaceIndex:
         self.fuzzy_keys = sorted({k for k, aps in self.by_city.items() if len(k) >= 4 and (
             "international" in aps[0]["name"].lower() or all(w in self.known_words for w in k.split()))}
             | set(METRO_AIRPORTS) | set(self.aliases.values()))
+        self.flown_to = frozenset(self.fuzzy_keys) | frozenset(self.aliases)  # where transliterations may lead
+
+    def _transliterated(self, raw: str) -> str | None:
+        """The key of a name in another script, when it is exactly a city a traveller flies to; else None."""
+        key = fold(anyascii(raw))
+        return key if key in self.flown_to else None
 
     def _known(self, key: str) -> bool:
         return key in self.by_city or key in self.aliases or key in METRO_AIRPORTS
@@ -195,6 +208,10 @@ class PlaceIndex:
         """``{"city", "country", "airports"}`` for a place name, or None when unknown."""
         raw = text.strip().strip(".,!? ")
         key = fold(raw)
+        if key != fold(anyascii(raw)):  # letters of another script: exact look-up of the transliteration only
+            key = self._transliterated(raw) or ""
+        if not key:
+            return None
         if re.fullmatch(r"[a-z]{3}", key) and (raw.isupper() or key not in WORDS_NOT_CODES):
             code = key.upper()
             if code in CITY_CODES:
