@@ -5,7 +5,8 @@ request hands its utterances to this worker's :class:`Batcher` and waits. One ru
 takes the first waiting request, then every other request already waiting (up to ``max_batch``
 utterances, waiting at most ``max_wait_us`` for more -- by default not at all: the window closes
 as soon as nothing else is queued, so a lone request is not delayed), runs the network once for all
-of them and hands each request its predictions.
+of them and hands each request its predictions. Single utterances go before batches (fairness: a
+client pipelining 64-text batches does not queue a /parse behind all of them).
 
 Under gevent a batch of several requests runs in the hub's thread pool (ONNX Runtime releases the
 GIL), so the worker keeps reading and parsing the next requests while it runs; those form the next
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 
 from prometheus_client import Counter
 
+from .metrics_files import record
 from engine.predict import Prediction, Predictor
 
 BATCHES = Counter("slot_inference_batches_total", "network calls made by the batcher")
@@ -42,6 +44,7 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     result: list[Prediction] | None = None
     error: BaseException | None = None
+    passed_over: int = 0  # calls made without it (it did not fit): after two it goes first
 
 
 class Batcher:
@@ -52,6 +55,7 @@ class Batcher:
         self._queue: queue.Queue[_Job] | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+        self._backlog: list[_Job] = []  # requests taken off the queue that did not fit the last call
 
     def predict(self, texts: list[str]) -> list[Prediction]:
         """Predictions for ``texts``, computed with whatever other requests are waiting."""
@@ -82,24 +86,37 @@ class Batcher:
 
     def _start(self) -> None:
         jobs: queue.Queue[_Job] = queue.Queue()
-        self._queue, self._pid = jobs, os.getpid()
+        self._queue, self._pid, self._backlog = jobs, os.getpid(), []
         threading.Thread(target=self._run, args=(jobs,), name="batcher", daemon=True).start()
 
     def _gather(self, jobs: queue.Queue) -> list[_Job]:
-        batch = [jobs.get()]
-        size = len(batch[0].texts)
+        """The next call's requests: single utterances first, then batches, in arrival order within each, up to
+        ``max_batch`` utterances (a /parse waits behind at most the call already running, not behind every
+        64-text batch queued before it). A batch passed over twice goes first in the next call."""
+        backlog = self._backlog
+        if not backlog:
+            backlog.append(jobs.get())
         deadline = time.monotonic() + self.max_wait
         time.sleep(0)  # let requests already read by this worker enqueue (a greenlet switch under gevent)
-        while size < self.max_batch:
+        while True:
             try:
-                job = jobs.get_nowait()
+                backlog.append(jobs.get_nowait())
+                continue
             except queue.Empty:
-                if time.monotonic() >= deadline:
-                    break
-                time.sleep(min(50e-6, max(0.0, deadline - time.monotonic())))
+                pass
+            if sum(len(j.texts) for j in backlog) >= self.max_batch or time.monotonic() >= deadline:
+                break
+            time.sleep(min(50e-6, max(0.0, deadline - time.monotonic())))
+        order = sorted(backlog, key=lambda j: len(j.texts) > 1 and j.passed_over < 2)  # stable: arrival order
+        batch, size = [], 0
+        for job in order:
+            if batch and size + len(job.texts) > self.max_batch:
+                job.passed_over += 1
                 continue
             batch.append(job)
             size += len(job.texts)
+        taken = set(map(id, batch))
+        backlog[:] = [j for j in backlog if id(j) not in taken]
         return batch
 
     def _run(self, jobs: queue.Queue) -> None:
@@ -116,8 +133,8 @@ class Batcher:
                 # waits); a batch of several goes to the thread pool so the worker reads the next ones meanwhile
                 preds = (offload(self.predictor.predict_batch, (texts,)) if offload and len(batch) > 1
                          else self.predictor.predict_batch(texts))
-                BATCHES.inc()
-                BATCHED_TEXTS.inc(len(texts))
+                record(BATCHES.inc)
+                record(BATCHED_TEXTS.inc, len(texts))
                 at = 0
                 for job in batch:
                     job.result, at = preds[at: at + len(job.texts)], at + len(job.texts)

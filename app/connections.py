@@ -11,8 +11,9 @@ all, and then no new request is accepted. So:
   the first request's too, and the wait for the next request on a kept-alive connection.
 * **Connection budget**: when a new connection arrives and the worker already holds its budget
   (``SLOT_WORKER_CONNECTIONS`` less a reserve of a tenth), the connection that has waited longest without
-  being served -- idle, sending headers or sending its body -- is shed to make room: an idle one is closed,
-  one mid-body is answered 503. A request the app is working on is never shed.
+  being served -- idle, sending headers or sending its body; one that never completed a request before a
+  kept-alive client's -- is shed to make room: an idle one is closed, one mid-body is answered 503 and
+  closed. A request the app is working on is never shed.
 
 :class:`app.worker.GeventWorker` registers each connection and its phase here; the app marks the body
 phase (:func:`body_deadline`). Under the sync and gthread workers the body timeout is a socket timeout
@@ -26,7 +27,8 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 
-WAIT, BODY, APP = "wait", "body", "app"  # waiting for a request; reading its body; the app working on it
+WAIT, BODY, APP, CLOSING = "wait", "body", "app", "closing"  # waiting for a request; reading its body; the app
+# working on it; shed, closing once its answer is written
 SHEDDABLE = (WAIT, BODY)
 
 
@@ -43,6 +45,7 @@ class Shed(BaseException):
 class Connection:
     phase: str
     since: float
+    served: int = 0  # requests answered on it: a client that completed one is shed last
 
 
 class Budget:
@@ -68,27 +71,37 @@ class Budget:
 
     def mark(self, who: object, phase: str) -> None:
         conn = self.open.get(who)
-        if conn is not None:
+        if conn is not None and conn.phase != CLOSING:
             conn.phase, conn.since = phase, time.monotonic()
+
+    def served(self, who: object) -> None:
+        conn = self.open.get(who)
+        if conn is not None:
+            conn.served += 1
+
+    def closing(self, who: object) -> bool:
+        """The connection was shed: close it once its answer is written."""
+        conn = self.open.get(who)
+        return conn is not None and conn.phase == CLOSING
 
     def phase_of(self, who: object) -> str | None:
         conn = self.open.get(who)
         return conn and conn.phase
 
     def victim(self) -> object | None:
-        """The connection that has waited longest without being served, or None."""
-        waiting = [(c.since, id(w), w) for w, c in self.open.items() if c.phase in SHEDDABLE]
-        return min(waiting)[2] if waiting else None
+        """The connection to shed: of those waiting on their client (idle, sending headers or a body), one that
+        has never completed a request before one that has, the longest waiting first; None when every
+        connection is being answered."""
+        waiting = [(c.served > 0, c.since, id(w), w) for w, c in self.open.items() if c.phase in SHEDDABLE]
+        return min(waiting)[3] if waiting else None
 
     def shed_one(self) -> bool:
-        import gevent
-
         who = self.victim()
         if who is None:
             return False
-        self.open.pop(who)  # counted out now: its greenlet ends on its next switch
+        self.open[who].phase = CLOSING  # still counted until it is closed; never chosen twice
         self.shed += 1
-        gevent.kill(who, exception=Shed, block=False)
+        who.kill(Shed, block=False)  # raised in it at its next switch (it is waiting on its client)
         return True
 
 

@@ -2,26 +2,45 @@
 
 The model loads once in the master (``preload_app``) and is shared by the
 forked workers. Workers are gevent by default (``SLOT_WORKER_CLASS``): each serves many
-connections, and its requests share network calls through ``app.batching``; ONNX Runtime and
-Duckling are started per worker in ``post_fork``.
+connections, and its requests share network calls through ``app.batching``; ONNX Runtime is
+started per worker in ``post_fork``, Duckling's child process in ``post_worker_init``.
 """
 import atexit
 import os
 import shutil
 import sys
-import tempfile
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch is imported by the app
 os.environ.setdefault("MKL_NUM_THREADS", "1")
-# Prometheus multiprocess mode: every worker writes its metrics to this directory
-# (fresh for each master), /metrics adds them up. Must be set before the app imports
-# prometheus_client. Removed when the master exits, however it exits (a failed start too).
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    _metrics_dir, _master = tempfile.mkdtemp(prefix="slot-metrics-"), os.getpid()
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
-    atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, ignore_errors=True))
-
+# Prometheus multiprocess mode: every worker writes its metrics to this directory (fresh for each master,
+# locked by it for its life), /metrics adds them up. Must be set before the app imports prometheus_client.
+# Removed when the master exits, however it exits (a failed start too); directories that killed masters
+# left behind are removed first (app/metrics_files.py). Without room for it, metrics stay per worker.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
+
+
+def _metrics_files():
+    """app/metrics_files.py, loaded by path: importing the app package would import prometheus_client now."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "metrics_files.py")
+    spec = importlib.util.spec_from_file_location("app.metrics_files", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["app.metrics_files"] = module  # the app's later imports get this same module
+    spec.loader.exec_module(module)
+    return module
+
+
+metrics_files = _metrics_files()
+
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    metrics_files.remove_orphans()
+    if (_made := metrics_files.make_directory()) is not None:
+        _metrics_dir, _master = _made[0], os.getpid()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+        atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, ignore_errors=True))
+metrics_files.install()  # a full disk is an error metrics survive, not a SIGBUS
+
 from app.settings import StartupError, load_settings  # noqa: E402
 
 try:
@@ -69,11 +88,16 @@ def post_fork(server, worker):  # noqa: ARG001 - gunicorn hook signature
     service = sys.modules.get("app.wsgi")  # loaded in the master (preload_app)
     if service is not None:  # build this worker's ONNX Runtime session now, not on its first request
         service.app.extensions["predictor"].warm_up()
-    # Duckling's child process: started here, in each worker (never in the master: a runtime does not survive fork)
+
+
+def post_worker_init(worker):
+    # Duckling's child process, started in each worker (never in the master: a Haskell runtime does not survive
+    # fork) once gevent has patched the worker, so that its lock and pipes are gevent's: a greenlet waiting for
+    # Duckling lets the others run.
     from engine.resolve import duckling_time
 
     duckling_time.warm_up()
-    server.log.info("Worker warmed up (pid: %s)", worker.pid)
+    worker.log.info("Worker warmed up (pid: %s)", worker.pid)
 
 
 def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature

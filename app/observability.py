@@ -19,6 +19,8 @@ from flask import Blueprint, Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client import multiprocess
 
+from .metrics_files import record
+
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 REQUESTS = Counter("slot_http_requests_total", "HTTP requests by endpoint and status", ["endpoint", "method", "status"])
 LATENCY = Histogram("slot_http_request_seconds", "HTTP request latency by endpoint", ["endpoint"],
@@ -38,7 +40,7 @@ def timed_inference():
     try:
         yield
     finally:
-        INFERENCE.observe(time.perf_counter() - start)
+        record(INFERENCE.observe, time.perf_counter() - start)
 
 
 @bp.get("/metrics")
@@ -49,6 +51,15 @@ def metrics():
     else:
         registry = REGISTRY
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)  # as given: it names its charset
+
+
+def bytes_in() -> int | None:
+    """The body's declared length for the access log; None for a header that is no number a log can hold
+    (the request is still logged: a length nobody can count to must not hide it)."""
+    length = request.content_length
+    if length is None:
+        return 0
+    return length if length < 2**63 else None
 
 
 def _setup_access_log() -> None:
@@ -78,13 +89,13 @@ def init_app(app: Flask) -> None:
         resp.headers["X-Request-ID"] = rid
         endpoint = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
         method = request.method if request.method in KNOWN_METHODS else "other"  # a label per made-up method: no
-        REQUESTS.labels(endpoint, method, str(resp.status_code)).inc()
-        LATENCY.labels(endpoint).observe(elapsed)
+        record(lambda: REQUESTS.labels(endpoint, method, str(resp.status_code)).inc())
+        record(lambda: LATENCY.labels(endpoint).observe(elapsed))
         if app.config.get("ACCESS_LOG", True):
             access_log.info(orjson.dumps({
                 "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z", "request_id": rid,
                 "method": request.method, "path": request.path, "status": resp.status_code,
-                "ms": round(1000 * elapsed, 3), "bytes_in": request.content_length or 0,
+                "ms": round(1000 * elapsed, 3), "bytes_in": bytes_in(),
                 "bytes_out": resp.calculate_content_length() or 0, "remote": request.remote_addr,
                 "pid": os.getpid(),
             }).decode())

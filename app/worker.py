@@ -25,11 +25,16 @@ class GeventWorker(_GunicornGeventWorker):
             connections.budget.closed(me)
 
     def handle_request(self, listener_name, req, sock, addr):
-        connections.budget.mark(getcurrent(), connections.APP)
+        me = getcurrent()
+        connections.budget.mark(me, connections.APP)
         try:
-            return super().handle_request(listener_name, req, sock, addr)
+            done = super().handle_request(listener_name, req, sock, addr)
         finally:
-            connections.budget.mark(getcurrent(), connections.WAIT)
+            connections.budget.served(me)
+            connections.budget.mark(me, connections.WAIT)
+        if connections.budget.closing(me):  # shed mid-body: answered 503; now closed (AsyncWorker.handle)
+            raise StopIteration()
+        return done
 
     def handle_error(self, req, client, addr, exc):
         if isinstance(exc, connections.Shed):

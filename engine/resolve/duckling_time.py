@@ -8,12 +8,15 @@ process that resolves times (each gunicorn worker) runs one Duckling child
 the deadline: the request's resolution budget (:func:`budget`, opened by the HTTP layer per request)
 or, outside one, :data:`CALL_TIMEOUT`. A child past the deadline is killed (SIGKILL) and started again
 on the next call; the span answers ``value: null`` (:class:`ResolutionTimeout`), the request in time.
-Text reaches the child cleaned (:func:`engine.safe_text.for_native`) and at most
-:data:`MAX_CHARS` characters long; a longer span is not sent (:class:`TooLong`).
+Text reaches the child cleaned (:func:`engine.safe_text.for_native`), at most :data:`MAX_CHARS`
+characters long and of at most :data:`MAX_PIECES` time pieces (numbers, day and month names, parts of
+the day) and :data:`MAX_LINKS` range words ("until", "to", "and", ...): what Duckling combines, and
+what makes it exponential. A longer phrase is not sent (:class:`TooLong`); the deadline stops the rest.
 
-The child starts on first use in a process (gunicorn's ``post_fork`` calls :func:`warm_up` so that
-each worker pays it at start, about 0.2 s, not on a request); a process never uses a child its parent
-started (pid-checked, as the child's pipes would be shared through ``fork``).
+The child starts on first use in a process (gunicorn's ``post_worker_init`` calls :func:`warm_up`, once
+gevent has patched the worker, so that each worker pays it at start, about 0.1 s, not on a request, and
+its lock is gevent's); a process never uses a child its parent started (pid-checked, as the child's
+pipes would be shared through ``fork``).
 
 Duckling is asked in UTC with the user's wall-clock time as the reference, and its wall-clock
 answers get the user's zone back (so daylight-saving changes between now and the date are right
@@ -25,6 +28,7 @@ import contextvars
 import json
 import logging
 import os
+import re
 import select
 import subprocess
 import sys
@@ -39,6 +43,11 @@ from ..safe_text import for_native
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 60  # longer phrases can cost Duckling 100+ ms; a time span is rarely longer
+MAX_PIECES = 6  # "from 9 am to 5 pm on december 5th 2026" has 5
+MAX_LINKS = 2  # "between 9 and 11 am", "from 9 am to 5 pm": 2
+_PIECE = re.compile(r"\d+|\b(?:noon|midnight|tonight|today|tomorrow|morning|afternoon|evening|night|mon|tue|wed|"
+                    r"thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*", re.I)
+_LINK = re.compile(r"\b(?:until|till|til|through|thru|to|and|between|from|before|after|by)\b|-", re.I)
 CALL_TIMEOUT = 1.0  # seconds one call may take outside a request's budget (evaluation, tests)
 START_TIMEOUT = 20.0  # seconds a new child may take to load Duckling
 _CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "duckling_child.py")
@@ -141,6 +150,7 @@ class _Resolver:
 
     def __init__(self) -> None:
         self.pid = os.getpid()
+        self.patched = _gevent_patched()
         self.lock = threading.Lock()  # made in this process: gevent's when the worker is patched
         self.child: _Child | None = None
         self.kills = 0
@@ -174,9 +184,18 @@ class _Resolver:
 _resolver: _Resolver | None = None
 
 
+def _gevent_patched() -> bool:
+    gevent_monkey = sys.modules.get("gevent.monkey")
+    return bool(gevent_monkey and gevent_monkey.is_module_patched("threading"))
+
+
 def _get() -> _Resolver:
+    """This process's resolver: a new one after fork (a parent's child process is not ours), and after gevent
+    patched the process (a real lock would block every greenlet of the worker while one waits)."""
     global _resolver
-    if _resolver is None or _resolver.pid != os.getpid():  # a parent's child process is not ours (fork)
+    if _resolver is None or _resolver.pid != os.getpid() or _resolver.patched != _gevent_patched():
+        if _resolver is not None and _resolver.pid == os.getpid() and _resolver.child is not None:
+            _resolver.child.kill()
         _resolver = _Resolver()
     return _resolver
 
@@ -202,11 +221,11 @@ def readings(text: str, wall: datetime) -> tuple[Reading, ...]:
     """Duckling's readings of the time expression that covers most of ``text`` (its alternatives in
     Duckling's order: the first is its favourite), at the naive wall-clock reference ``wall``.
 
-    Raises :class:`TooLong` for a phrase over :data:`MAX_CHARS` and :class:`ResolutionTimeout` when no
+    Raises :class:`TooLong` for a phrase over :data:`MAX_CHARS` (or its piece caps) and :class:`ResolutionTimeout` when no
     answer came before the deadline (neither is cached: only answers are)."""
     text = for_native(text)
-    if len(text) > MAX_CHARS:
-        raise TooLong(f"{len(text)} characters")
+    if len(text) > MAX_CHARS or len(_PIECE.findall(text)) > MAX_PIECES or len(_LINK.findall(text)) > MAX_LINKS:
+        raise TooLong(f"{len(text)} characters, more pieces than Duckling is given")
     found = [e for e in _get().parse(text, wall) if e.get("dim") == "time"]
     if not found:
         return ()
