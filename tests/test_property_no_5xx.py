@@ -1,5 +1,7 @@
-"""Property (issue 18): whatever JSON a client sends to the three parsing endpoints, the answer is never a
-5xx — a 200 or a JSON 4xx. Hypothesis draws reference times, timezones, texts and arbitrary JSON."""
+"""Property (issues 18, 24): whatever JSON a client sends to the three parsing endpoints, the answer is never a
+5xx — a 200 or a JSON 4xx. Hypothesis draws reference times, timezones (any string: directories of the zone
+database, names too long for a file system, paths), texts (NUL and control characters, lone surrogates,
+zero-width characters, other scripts, chained time intervals) and arbitrary JSON."""
 import json
 
 import pytest
@@ -16,11 +18,16 @@ json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12)
+PIECES = ["next friday", "at 9 pm", "until", "noon", "dec 5", "tonight", "at 9:30", "afternoon", "tomorrow", "to",
+          "and", "between", "\u0000", "\u0007", "\u200b", "\u00ad", "\ud800", "\x85", "Москва", "東京"]
+chains = st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map(lambda p: "fly to denver " + " ".join(p))
 texts = st.text(max_size=60) | st.sampled_from(["fly from boston to denver tomorrow at 9 pm", "christmas",
-                                                "dec 5 to dec 9", "\u000b", " ", "to Zürich next weekend"])
+                                                "dec 5 to dec 9", "\u000b", " ", "to Zürich next weekend",
+                                                "fly to denver tomorrow\u0000morning"]) | chains
 times = st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()) | st.text(max_size=30) | st.integers()
-zones = st.sampled_from(["UTC", "Asia/Taipei", "America/New_York", "Pacific/Kiritimati", "", "Mars/Olympus"]) \
-    | st.text(max_size=20) | st.none()
+zones = st.sampled_from(["UTC", "Asia/Taipei", "America/New_York", "Pacific/Kiritimati", "", "Mars/Olympus", "America",
+                         "Etc", "a" * 256, "../../etc/passwd", "/dev/zero", "America/\u0000", "posixrules"]) \
+    | st.text(max_size=300) | st.none()
 bodies = st.fixed_dictionaries({"text": texts}, optional={
     "reference_time": times, "timezone": zones, "expected_slot": st.sampled_from(["time", "departure", "x", None]),
     "texts": st.lists(texts, max_size=5), "token": st.text(max_size=10) | st.none()}) | json_values
