@@ -11,8 +11,12 @@ from . import schemas as s
 
 bp = Blueprint("docs", __name__)
 
-_ERRORS = {400: "Malformed JSON or not UTF-8", 401: "Missing or wrong API key", 413: "Body too large",
-           415: "Content-Type is not application/json", 422: "Invalid body (see field)"}
+_ERRORS = {400: "Malformed JSON, not UTF-8, a Content-Length that is no number, or a body that ended early",
+           401: "Missing or wrong API key", 408: "The body did not arrive within SLOT_BODY_TIMEOUT",
+           413: "Body too large", 415: "Content-Type is not application/json",
+           422: "Invalid body (see field), or a text the model could not read",
+           503: "The worker held its most connections and this one, still sending its body, waited longest"}
+PARSE_ERRORS = (400, 401, 408, 413, 415, 422, 503)
 
 
 @dataclass
@@ -32,13 +36,13 @@ class Route:
 
 ROUTES = [
     Route("/parse", "post", "Parse one utterance into the booking frame", s.ParseRequest, s.ParseResult,
-          errors=(400, 401, 413, 415, 422), secured=True,
+          errors=PARSE_ERRORS, secured=True,
           description="Frame slots with resolved values, fine entities, intent, offsets and confidences."),
     Route("/parse/batch", "post", f"Parse up to {s.MAX_BATCH} utterances in one model call", s.BatchRequest,
-          s.ParseResult, array=True, errors=(400, 401, 413, 415, 422), secured=True,
+          s.ParseResult, array=True, errors=PARSE_ERRORS, secured=True,
           description="Answers a JSON array of /parse results, in the order of `texts`."),
     Route("/model/parse", "post", "Rasa-compatible NLU parse", s.RasaParseRequest, s.RasaParseResponse,
-          errors=(400, 401, 413, 415, 422), secured=True,
+          errors=PARSE_ERRORS, secured=True,
           description="What Rasa's HTTP interpreter calls at `<nlu url>/model/parse`."),
     Route("/healthz", "get", "Liveness: the process answers", None, s.Health),
     Route("/readyz", "get", "Readiness: the model is loaded", None, s.Ready),
@@ -79,8 +83,6 @@ def build_spec() -> dict:
             op["responses"]["200"] = {"description": "OK", "content": {r.media: {"schema": {"type": "string"}}}}
         for code in r.errors:
             op["responses"][str(code)] = {"description": _ERRORS[code], "content": problem}
-        if r.path == "/readyz":
-            op["responses"]["503"] = {"description": "Model not loaded yet"}
         if r.secured:
             op["security"] = [{}, {"bearer": []}, {"apiKey": []}]
         paths.setdefault(r.path, {})[r.method] = op
