@@ -133,8 +133,6 @@ class Batcher:
                 # waits); a batch of several goes to the thread pool so the worker reads the next ones meanwhile
                 preds = (offload(self.predictor.predict_batch, (texts,)) if offload and len(batch) > 1
                          else self.predictor.predict_batch(texts))
-                record(BATCHES.inc)
-                record(BATCHED_TEXTS.inc, len(texts))
                 at = 0
                 for job in batch:
                     job.result, at = preds[at: at + len(job.texts)], at + len(job.texts)
@@ -143,3 +141,5 @@ class Batcher:
                     job.error = exc
             for job in batch:
                 job.done.set()
+            record(BATCHES.inc)  # after the answers are handed over: a metric never delays or fails them
+            record(BATCHED_TEXTS.inc, len(texts))

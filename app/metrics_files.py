@@ -24,7 +24,6 @@ import glob
 import logging
 import os
 import shutil
-import struct
 import tempfile
 
 KINDS = ("counter", "histogram")
@@ -51,7 +50,11 @@ def install() -> None:
         if not read_mode:
             with open(filename, "a+b") as f:
                 if os.fstat(f.fileno()).st_size == 0:
-                    _allocate(f, mmap_dict._INITIAL_MMAP_SIZE)
+                    try:
+                        _allocate(f, mmap_dict._INITIAL_MMAP_SIZE)
+                    except OSError:
+                        os.remove(filename)  # no empty file left for /metrics to stumble on
+                        raise
         original_init(self, filename, read_mode)
 
     def _init_value(self, key):
@@ -69,15 +72,40 @@ def install() -> None:
 
 
 def record(update, *args) -> None:
-    """Run one metric update (``REQUESTS.labels(...).inc``, ...); a full disk drops it, logged once."""
+    """Run one metric update (``REQUESTS.labels(...).inc``, ...); a full disk drops it (and every later update
+    of a file that could not be made), logged once: no metric fails a request."""
     global _warned
     try:
         update(*args)
-    except (OSError, struct.error, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - OSError at the allocation, TypeError from a file never made
         if not _warned:
             _warned = True
             log.error("metrics are not being recorded: %s (the service answers on; free space in %s)",
                       exc, os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+def readable(path: str) -> bool:
+    """A metrics file /metrics can read (not one cut short by a full disk)."""
+    from prometheus_client.mmap_dict import MmapedDict
+
+    try:
+        for _ in MmapedDict.read_all_values_from_file(path):
+            pass
+    except Exception:  # noqa: BLE001 - struct.error, UnicodeDecodeError, OSError from a damaged file
+        return False
+    return True
+
+
+def collector(registry, path: str) -> None:
+    """prometheus_client's multiprocess collector over the directory's readable files only."""
+    from prometheus_client import multiprocess
+
+    class Readable(multiprocess.MultiProcessCollector):
+        def collect(self):
+            files = [f for f in glob.glob(os.path.join(self._path, "*.db")) if readable(f)]
+            return self.merge(files, accumulate=True)
+
+    Readable(registry, path)
 
 
 def archive_dead(pid: int, path: str | None = None) -> None:
@@ -102,7 +130,7 @@ def archive_dead(pid: int, path: str | None = None) -> None:
             finally:
                 archive.close()
             os.remove(dead)
-    except (OSError, struct.error, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - ENOSPC, or a file cut short by it
         log.error("could not archive the metrics of worker %s: %s (its files stay; /metrics still counts them)",
                   pid, exc)
 

@@ -17,9 +17,8 @@ from contextlib import contextmanager
 import orjson
 from flask import Blueprint, Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client import multiprocess
 
-from .metrics_files import record
+from .metrics_files import collector, record
 
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 REQUESTS = Counter("slot_http_requests_total", "HTTP requests by endpoint and status", ["endpoint", "method", "status"])
@@ -47,7 +46,7 @@ def timed_inference():
 def metrics():
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        collector(registry, os.environ["PROMETHEUS_MULTIPROC_DIR"])
     else:
         registry = REGISTRY
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)  # as given: it names its charset

@@ -21,6 +21,7 @@ prints one JSON line per probe:
 * ``idle``: the same number of connections opened and left idle (reopened when closed).
 * ``batches``: 32 connections posting 64-text batches back to back while the normal client runs.
 * ``sigterm_warming``: a worker killed, SIGTERM to the master while the replacement warms up: seconds to exit.
+* ``full_disk``: the metrics directory on a tmpfs filled up (root only), three workers replaced: the answers.
 """
 from __future__ import annotations
 
@@ -322,6 +323,47 @@ def probe_batches(server: Server, seconds: float) -> dict:
     return {"batch_answers": out["answers"], **normal.summary()}
 
 
+def probe_full_disk(seconds: float) -> dict:  # noqa: ARG001
+    """The metrics directory on a 16 MiB tmpfs (mounted here: needs root), filled once the server is up; three
+    workers killed (their replacements and the master's archives need new files), then 50 requests."""
+    mount = Path(tempfile.mkdtemp(prefix="slot-full-"))
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True).returncode:
+        mount.rmdir()
+        return {"skipped": "cannot mount a tmpfs (not root)"}
+    try:
+        server = Server({"TMPDIR": str(mount)})
+        try:
+            with open(mount / "fill", "wb") as f:
+                try:
+                    while True:
+                        f.write(b"\0" * (1 << 20))
+                        f.flush()
+                except OSError:
+                    pass
+            for _ in range(3):
+                workers = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()
+                boots = server.boots()
+                os.kill(int(workers[0]), signal.SIGKILL)
+                while server.boots() == boots or server.log_text().count("Worker warmed up") < server.boots():
+                    time.sleep(0.05)
+            def status(method, path, **kw) -> str:
+                try:
+                    return str(method(server.url + path, timeout=10, **kw).status_code)
+                except requests.RequestException as exc:
+                    return type(exc).__name__
+
+            codes = [status(requests.post, "/parse", json=NORMAL) for _ in range(50)]
+            metrics = status(requests.get, "/metrics")
+            return {"parse": {c: codes.count(c) for c in set(codes)}, "metrics": metrics,
+                    "master_alive": server.proc.poll() is None,
+                    "logged": "metrics are not being recorded" in server.log_text()}
+        finally:
+            server.stop()
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+        mount.rmdir()
+
+
 def probe_sigterm_warming(seconds: float) -> dict:  # noqa: ARG001
     server = Server()
     try:
@@ -343,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--slow", type=int, default=2000)
     p.add_argument("--root", type=Path, default=ROOT, help="run the image's command of this checkout")
-    p.add_argument("--only", default="nul,chained,scripts,inputs,slow_body,idle,batches,sigterm_warming")
+    p.add_argument("--only", default="nul,chained,scripts,inputs,slow_body,idle,batches,sigterm_warming,full_disk")
     args = p.parse_args(argv)
     only = args.only.split(",")
     Server.root = args.root
@@ -369,6 +411,8 @@ def main(argv: list[str] | None = None) -> None:
             keyed.stop()
     if "sigterm_warming" in only:
         print(json.dumps({"probe": "sigterm_warming", **probe_sigterm_warming(args.seconds)}), flush=True)
+    if "full_disk" in only:
+        print(json.dumps({"probe": "full_disk", **probe_full_disk(args.seconds)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -55,3 +55,10 @@ def test_inputs_that_answered_5xx_answer_4xx_and_are_logged():
 def test_sigterm_while_a_replacement_worker_warms_up_ends_the_server_quickly():
     out = attacks.probe_sigterm_warming(0)
     assert out["exit_code"] == 0 and out["exit_s"] < 8, out
+
+
+def test_a_full_disk_under_the_metrics_directory_costs_metrics_only():
+    out = attacks.probe_full_disk(0)
+    if "skipped" in out:
+        pytest.skip(out["skipped"] + "; tests/test_reliability.py shows the same with the allocation failing")
+    assert out == {"parse": {"200": 50}, "metrics": "200", "master_alive": True, "logged": True}, out
