@@ -19,6 +19,7 @@ answers), first in ``intent_ranking``, with ``language`` set.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 from flask import Blueprint, current_app, jsonify
@@ -33,7 +34,10 @@ FALLBACK = "nlu_fallback"
 bp = Blueprint("rasa", __name__)
 EXTRACTOR = "SlotFillerRNN"
 ROLES = {"departure": ("city", "from"), "destination": ("city", "to"), "time": ("time", "depart"),
-         "return_time": ("time", "return")}
+         "return_time": ("time", "return"), "arrival_time": ("time", "arrive")}
+# Words that say which end of the trip a place is; a bare place ("Boston.") has none, and gets no role.
+ROLE_CUES = re.compile(r"\b(from|to|into|leav\w*|depart\w*|arriv\w*|out of|heading|going|bound|towards?|get(ting)? "
+                       r"(in|to)|fly\w*|land\w*|return\w*|back)\b|->|→", re.I)
 
 
 def duckling_instant(value: str, reference: datetime) -> str:
@@ -55,11 +59,15 @@ def duckling_value(value, grain: str, reference: datetime) -> tuple[object, dict
                      "values": [{"type": "value", "value": instant, "grain": grain}]}
 
 
-def role_entity(slot: str, span: dict, reference: datetime) -> dict:
-    """One frame slot as a Rasa entity with a role."""
+def role_entity(slot: str, span: dict, reference: datetime, text: str = "") -> dict:
+    """One frame slot as a Rasa entity with a role; a place the text gives no role to (a bare "Boston.") has none,
+    so that the form's ``requested_slot`` decides."""
     entity, role = ROLES[slot]
+    if entity == "city" and not ROLE_CUES.search(text):
+        role = None
     out = {"entity": entity, "role": role, "start": span["start"], "end": span["end"], "value": span["text"],
-           "confidence_entity": span["confidence"], "confidence_role": span["confidence"], "extractor": EXTRACTOR}
+           "confidence_entity": span["confidence"], "confidence_role": span["confidence"] if role else None,
+           "extractor": EXTRACTOR}
     if span["value"] is not None:
         if entity == "city":
             out["value"], out["additional_info"] = span["value"]["city"], span["value"]
@@ -88,9 +96,9 @@ def model_parse():
     reference = reference_moment(req.reference_time, req.timezone)
     pred = predictions([req.text])[0]
     result = answers_for([pred], reference)[0]
-    frame = dict(result["slots"], return_time=result["return_time"])
+    frame = dict(result["slots"], return_time=result["return_time"], arrival_time=result["arrival_time"])
     if current_app.config.get("RASA_ENTITIES") == "roles":
-        entities = [role_entity(slot, span, reference) for slot, span in frame.items() if span is not None]
+        entities = [role_entity(slot, span, reference, req.text) for slot, span in frame.items() if span is not None]
     else:
         entities = [
             {"entity": slot, "start": span["start"], "end": span["end"],

@@ -115,7 +115,9 @@ class RasaEntity(BaseModel):
     end: int
     value: str | Place | dict[str, str | None] | None
     confidence_entity: float
-    role: str | None = Field(None, description="roles shape only: from, to, depart, return")
+    role: str | None = Field(None, description="roles shape only: from, to, depart, return, arrive; null for a place "
+                                               "the text gives no role to (a bare \"Boston.\": the form's "
+                                               "requested_slot decides)")
     confidence_role: float | None = Field(None, description="roles shape only")
     extractor: str
     additional_info: dict | None = Field(None, description="roles shape only: the resolved place, or Duckling's "

@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from . import result as r
-from . import timespans
-from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
+from . import timeframe, timespans
+from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates
 from .labels import OUT_OF_SCOPE
+from .mode import is_taxi_only, mode_of, supported_intent
 from .language import ENGLISH, Detected, LanguageDetector
 from .predict import Prediction, Predictor
 from .resolve.dates import resolve_time
@@ -89,6 +90,51 @@ class Parser:
             frame["time"] = {**when, "value": first.isoformat()}
             frame["return_time"] = {**when, "value": last.isoformat()}
 
+    def constraints(self, pred: Prediction, frame: dict, reference: datetime) -> dict | None:
+        """The departure time and arrival constraint from the tagger's time pieces (:mod:`engine.timeframe`),
+        when the pieces say more than one span does: a day and a clock time apart, a window word, an arrival
+        constraint. None: the frame's one time span says it all (resolved as before)."""
+        spans = candidates(pred.slot_entities, pred.tokens, pred.text, split=True)["time"]
+        pieces = timeframe.pieces(pred.text, pred.tokens, spans, pred.entities)
+        departs = [p for p in pieces if not p.arrival]
+        arrives = [p for p in pieces if p.arrival]
+        when = frame.get("time")
+        grown = when is not None and not any(p.start == when["start"] and p.end == when["end"] for p in pieces) \
+            and not any(when["start"] <= p.start and p.end <= when["end"] for p in pieces)
+        clocks = [p for p in departs if timeframe.is_clock(pred.text[p.start:p.end])]
+        if grown or not (arrives or (clocks and len(departs) > 1) or any(p.relative for p in clocks)):
+            return None  # a holiday, an offset or a range completed from the text, a range of days, one plain span
+
+        late: list[str] = []
+
+        def resolve(phrase: str):
+            try:
+                return resolve_time(phrase, reference)
+            except ResolutionTimeout:
+                late.append(phrase)
+                return None
+        out = {}
+        for slot, group, hint in (("time", departs, None), ("arrival_time", arrives, None)):
+            if slot == "arrival_time" and out.get("time") and out["time"]["value"] is not None:
+                hint = timeframe._day_of(out["time"]["value"])
+            late.clear()
+            found = timeframe.combine(pred.text, group, resolve, hint)
+            out[slot] = found and self._slot_of_pieces(pred.text, found)
+            if out[slot] and out[slot]["value"] is None and late:
+                out[slot]["unresolved"] = "deadline"
+        return out
+
+    @staticmethod
+    def _slot_of_pieces(text: str, found: dict) -> r.TimeSlot:
+        first = found["pieces"][0]
+        slot: r.TimeSlot = {"text": text[first.start:first.end], "start": first.start, "end": first.end,
+                            "confidence": round(min(p.confidence for p in found["pieces"]), 4),
+                            "value": found["value"], "grain": found["grain"] if found["value"] is not None else None}
+        if len(found["pieces"]) > 1:
+            slot["pieces"] = [{"text": text[p.start:p.end], "start": p.start, "end": p.end,
+                               "confidence": round(p.confidence, 4)} for p in found["pieces"]]
+        return slot
+
     def language_of(self, pred: Prediction) -> Detected:
         if self.language is None:
             return Detected(ENGLISH, None)
@@ -111,19 +157,33 @@ class Parser:
             scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
         else:
             scope = None
-        frame: dict = dict.fromkeys(ALL_FRAME_LABELS)
+        words = [t.text for t in pred.tokens]
+        if scope is None and not expected_slot and is_taxi_only(words):
+            scope = {"reason": "not_travel", "confidence": 1.0}  # a taxi or a ride: not a trip booked here
+        frame: dict = dict.fromkeys(ALL_FRAME_LABELS + ("arrival_time",))
         entities: list[r.Entity] = []
+        mode = None
         if scope is None:
-            for slot, span in self.frame(pred, expected_slot).items():
+            spans = self.frame(pred, expected_slot)
+            for slot, span in spans.items():
                 if span is not None:
                     frame[slot] = self.slot(slot, span, reference)
+            found = None if expected_slot else self.constraints(pred, spans, reference)
+            if found is not None:
+                frame.update(found)
             self.split_round_trip(text, frame)
+            if frame["return_time"] and frame["time"] and frame["time"]["value"] and frame["return_time"]["value"]:
+                frame["return_time"]["value"] = timeframe.after_departure(frame["return_time"]["value"],
+                                                                          frame["time"]["value"])
             entities = [{"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
                          "confidence": round(e.confidence, 4)} for e in pred.entities]
             name, conf = pred.intent, pred.intent_confidence
             if name == OUT_OF_SCOPE:  # judged out of scope, answered in scope (expected_slot): the best travel intent
                 name, conf = pred.travel_intent()
+            name, conf = supported_intent([(name, conf)] + [x for x in pred.intent_ranking if x[0] != OUT_OF_SCOPE],
+                                          text, "atis_flight")
             intent: r.Intent = {"name": intent_name(name), "confidence": round(conf, 4)}
+            mode = mode_of(words)
         else:
             intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}
         # dict literals typed by engine.result (for a type checker; at run time they cost what a literal costs)
@@ -135,6 +195,8 @@ class Parser:
             "intent": intent,
             "slots": {"departure": frame["departure"], "destination": frame["destination"], "time": frame["time"]},
             "return_time": frame["return_time"],
+            "arrival_time": frame["arrival_time"],
+            "mode": mode,
             "missing": [s for s in FRAME_SLOTS if frame[s] is None],
             "entities": entities,
             "model": {"name": self.predictor.name, "version": self.predictor.version},

@@ -66,6 +66,10 @@ class TimeSlot(SlotSpan):
     grain: Annotated[Literal["minute", "hour", "day", "week", "month", "quarter", "year"] | None, Field(
         description="The value's precision (a week or month value names the period starting there); null with "
                     "a null value.")]
+    pieces: NotRequired[Annotated[list[SlotSpan], Field(
+        description="Present when the traveller said this time in several places (\"on Thursday ... at 9\", "
+                    "\"Tuesday after 12:30\"): every span, in text order; text/start/end are the first's, and "
+                    "value combines them.")]]
     unresolved: NotRequired[Annotated[Literal["deadline"], Field(
         description="Present only when the value is null because resolving it ran past the request's time "
                     "budget (SLOT_RESOLVE_BUDGET_MS): the phrase may name a time; ask the user again.")]]
@@ -137,6 +141,11 @@ class ParseResult(TypedDict):
     return_time: Annotated[TimeSlot | None, Field(
         description="When the return trip happens, if said (a round trip's range of days in one phrase, "
                     "\"dec 5 to dec 9\", fills time with its first day and return_time with its last).")]
+    arrival_time: Annotated[TimeSlot | None, Field(
+        description="An arrival constraint, if said (\"gets in by 8:15\", \"arrive before noon\"): by and before "
+                    "are an interval open at its start, {from: null, to}; on the departure's day.")]
+    mode: Annotated[Literal["flight", "train", "bus"] | None, Field(
+        description="The mode of travel the text names (flight, train or bus); null when it names none.")]
     missing: Annotated[list[Literal["departure", "destination", "time"]], Field(
         description="Frame slots still unfilled, in frame order: what the bot should ask next.")]
     entities: list[Entity]

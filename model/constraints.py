@@ -6,8 +6,8 @@ The set (``tests/fixtures/constraints/requests.jsonl``, written for this project
 format) holds train, bus and flight requests with every constraint a traveller states: the departure's
 day and clock time said together or apart, windows ("after 5", "between 9 and 11 am"), arrival
 constraints ("gets in by 8:15"), returns, stations and airports by name, the mode of travel. Each request
-goes through ``POST /parse`` (in-process with the committed model, or ``--url``'s service) at the set's
-reference time, and per slot are printed:
+is answered as ``POST /parse`` answers it (in-process by the engine with the committed model, or through
+``--url``'s service) at the set's reference time, and per slot are printed:
 
 * **span F1**: the answer's spans (a slot's ``pieces`` when it has several, else its one span) against
   the expected ones, matched exactly;
@@ -72,10 +72,15 @@ def parse_all(rows: list[dict], url: str | None) -> list[dict]:
             with urllib.request.urlopen(req, timeout=30) as res:
                 out.append(json.load(res))
         return out
-    from app import create_app  # in-process: the HTTP layer with the committed model
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
-    client = create_app(config={"ACCESS_LOG": False}).test_client()
-    return [client.post("/parse", json=body).get_json() for body in bodies]
+    from engine import load_parser  # in-process: the engine that answers POST /parse, with the committed model
+    from engine.artifact import COMMITTED_DIR
+
+    parser = load_parser(COMMITTED_DIR)
+    reference = datetime.fromisoformat(REFERENCE).astimezone(ZoneInfo(TIMEZONE))
+    return [json.loads(json.dumps(parser.parse([r["text"]], reference)[0])) for r in rows]
 
 
 def score(rows: list[dict], answers: list[dict], show: bool = False) -> dict:

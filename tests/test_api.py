@@ -46,7 +46,7 @@ def test_leave_means_departure(http, live_url):
     assert slot_text(body, "time") == "November 2nd"
     assert body["slots"]["destination"] is None
     assert body["intent"]["name"] == "flight"
-    assert list(body) == ["text", "in_scope", "out_of_scope", "language", "intent", "slots", "return_time", "missing",
+    assert list(body) == ["text", "in_scope", "out_of_scope", "language", "intent", "slots", "return_time", "arrival_time", "mode", "missing",
                           "entities", "model"]
     assert body["in_scope"] is True and body["out_of_scope"] is None and body["language"]["code"] == "en"
     assert list(body["slots"]) == ["departure", "destination", "time"]

@@ -110,8 +110,27 @@ def _time_of_day(s: str) -> tuple[time | None, str]:
         hour = hour % 12 + (12 if pm else 0)
         return time(hour, minute), s[: m.start()] + s[m.end():]
     if m := re.search(r"\b([01]?\d|2[0-3]):([0-5]\d)\b", s):
-        return time(int(m.group(1)), int(m.group(2))), s[: m.start()] + s[m.end():]
+        hour = int(m.group(1))
+        if not m.group(1).startswith("0"):
+            hour = business_hour(hour)  # "today at 3:30": 15:30; "03:30" stays as written
+        return time(hour, int(m.group(2))), s[: m.start()] + s[m.end():]
+    if m := _BARE_HOUR.search(s):
+        hour = int(m.group(1))
+        if 1 <= hour <= 12:
+            return time(business_hour(hour), 0), s[: m.start(1)] + s[m.end(1):]
     return None, s
+
+
+def business_hour(hour: int) -> int:
+    """A clock hour said without am/pm, as a traveller means it: 1 to 5 in the afternoon ("friday at 2",
+    "before 5"), 6 to 11 in the morning ("the train at 7"), 12 noon; 13 to 23 as said."""
+    return hour + 12 if 1 <= hour <= 5 else hour
+
+
+# A bare hour after a word that introduces a clock time ("at 9", "before 10", "after 8"), not a count or a day.
+_BARE_HOUR = re.compile(r"\b(?:at|around|about|by|after|before|until|till|from|leaving|departing)\s+(\d{1,2})"
+                        r"(?:\s*o'clock)?(?!\s*(?:st|nd|rd|th|of|days?|weeks?|months?|nights?|people|adults|"
+                        r"tickets|seats|passengers|minutes|hours|[:.]\d)\b)(?![\d:.])")
 
 
 def _next_month_day(ref: date, month: int, day: int) -> date | None:
@@ -390,6 +409,8 @@ def _dateparser(s: str, ref: datetime) -> datetime | None:
 @lru_cache(maxsize=8192)
 def _resolve(text: str, ref: datetime) -> TimeValue | None:
     s = _normalise(text)
+    if re.fullmatch(r"(?:at )?(\d{1,2})", s) and 1 <= int(s.split()[-1]) <= 12:
+        s = f"at {s.split()[-1]}"  # a time span that is a bare number ("Thursday" ... "9"): an hour
     if not s or _BARE_PERIOD.fullmatch(s):
         return None  # "morning", "in the evening": a part of the day, no day to book
     if _OPEN_END.search(s) and (found := _from_duckling(s, ref)) is not None:

@@ -58,6 +58,10 @@ class ResolutionTimeout(Exception):
     """Duckling did not answer before the deadline (the child was killed), or it could not run."""
 
 
+class NotReady(ResolutionTimeout):
+    """No time left to ask, or the child still loading: no answer, and nothing to kill."""
+
+
 class TooLong(Exception):
     """The phrase is longer than :data:`MAX_CHARS`: not sent to Duckling."""
 
@@ -121,10 +125,17 @@ class _Child:
 
     def wait_ready(self, deadline: float) -> None:
         if not self.ready:
-            self.ready = bool(self._line(deadline).get("ready"))
+            try:
+                self.ready = bool(self._line(deadline).get("ready"))
+            except ResolutionTimeout as exc:
+                if self.proc.poll() is None:
+                    raise NotReady("the Duckling process is still loading") from exc
+                raise
 
     def parse(self, text: str, ts: int, deadline: float) -> list[dict]:
         self.wait_ready(deadline)
+        if deadline - time.monotonic() < 0.001:
+            raise NotReady("no time left to ask Duckling")
         os.write(self.wfd, json.dumps({"text": text, "ts": ts}).encode() + b"\n")
         answer = self._line(deadline)
         if "error" in answer:
@@ -165,6 +176,8 @@ class _Resolver:
             ts = int(wall.replace(tzinfo=timezone.utc).timestamp())
             try:
                 return self.child.parse(text, ts, deadline)
+            except NotReady:
+                raise  # a healthy child: kept for the next request
             except (ResolutionTimeout, OSError, ValueError) as exc:
                 self.kills += 1
                 log.warning("Duckling stopped on a %d-character phrase (%s): restarting it", len(text), exc)

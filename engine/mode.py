@@ -1,0 +1,76 @@
+"""The mode of travel a request names, and the intents a travel bot routes on.
+
+**Mode**: ``flight``, ``train`` or ``bus`` from the words people use for them -- "flight", "fly", "plane",
+"airline"; "train", "rail", "amtrak", "eurostar"; "bus", "coach", "greyhound", "megabus" -- the first
+named when several are; ``None`` when the text names none (a bot asks, or offers all). A taxi or a
+ride-hailing car is not a trip this service books: a turn that names only such a ride ("a cab from the
+hotel to the station at 5") is out of scope (:func:`is_taxi_only`).
+
+**Intents**: ATIS's question intents ("what does fare code QX mean": ``abbreviation``; ``aircraft``,
+``meal``, ``capacity``, ...) are kept only where the text asks that question (one of its words is there);
+otherwise the best intent the text does support is answered (:func:`supported_intent`), so a train request
+is never ``abbreviation``.
+"""
+from __future__ import annotations
+
+import re
+
+MODE_WORDS = {
+    "flight": ("flight", "flights", "fly", "flying", "flies", "flew", "plane", "planes", "airplane", "airline",
+               "airlines", "airfare", "airfares", "nonstop", "non-stop", "layover", "jet", "jetblue"),
+    "train": ("train", "trains", "rail", "railway", "railroad", "amtrak", "eurostar", "acela", "tgv", "thalys",
+              "intercity", "lirr", "caltrain", "metra", "njt", "trainline"),
+    "bus": ("bus", "buses", "busses", "coach", "coaches", "greyhound", "megabus", "flixbus", "busbud", "peterpan",
+            "trailways"),
+}
+TAXI_WORDS = frozenset({"taxi", "taxis", "cab", "cabs", "uber", "lyft", "rideshare", "limo", "limousine",
+                        "chauffeur", "shuttle", "ride"})
+_BY_WORD = {w: mode for mode, words in MODE_WORDS.items() for w in words}
+
+# Words that show a text asks ATIS's question for an intent; an intent not listed needs none.
+_ASKS = {
+    "abbreviation": r"\bmean|stand(s)? for|abbreviat|\bcode\b",
+    "aircraft": r"aircraft|airplane|\bplane|\bjet\b|boeing|airbus|\btype of\b|\bkind of\b",
+    "meal": r"\bmeal|\bfood|breakfast|lunch|dinner|snack|\beat",
+    "capacity": r"capacity|\bseats?\b|how many (people|passengers)|\bhold",
+    "distance": r"how far|distance|\bmiles?\b|kilomet",
+    "quantity": r"how many|number of",
+    "ground_service": r"ground|transportation|taxi|\blimo|rental|\bcar\b|shuttle|\bbus",
+    "ground_fare": r"ground|transportation|taxi|\blimo|rental|\bcar\b|shuttle|\bcost",
+    "flight_no": r"number",
+    "airline": r"airline|carrier|\bwhich (company|companies)",
+    "city": r"\bcit(y|ies)\b|\bwhere\b",
+    "airport": r"airport",
+    "restriction": r"restrict",
+    "flight_time": r"what time|\bwhen\b|schedule|\btimes?\b|depart|arriv|leave",
+    "cheapest": r"cheap",
+    "day_name": r"what day|which day",
+}
+
+
+def mode_of(words: list[str]) -> str | None:
+    """The first mode named by the normalised words (:func:`engine.tokenizer.words`), or None."""
+    for w in words:
+        if w in _BY_WORD:
+            return _BY_WORD[w]
+    return None
+
+
+def is_taxi_only(words: list[str]) -> bool:
+    """A taxi or ride-hailing request that names no flight, train or bus."""
+    return any(w in TAXI_WORDS for w in words) and mode_of(words) is None
+
+
+def asks(intent: str, text: str) -> bool:
+    """Every part of the (ATIS) intent is a question the text asks, or needs no words of its own."""
+    parts = [p.removeprefix("atis_") for p in intent.split("#")]
+    return all(p not in _ASKS or re.search(_ASKS[p], text, re.I) for p in parts)
+
+
+def supported_intent(ranking: list[tuple[str, float]], text: str, fallback: str) -> tuple[str, float]:
+    """The most probable intent of ``ranking`` (best first) whose question the text asks; ``fallback``
+    (the booking intent) with its probability when none does."""
+    for name, conf in ranking:
+        if asks(name, text):
+            return name, conf
+    return fallback, next((c for n, c in ranking if n == fallback), 0.0)
