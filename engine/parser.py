@@ -49,6 +49,7 @@ class Parser:
         ``expected_slot`` settles short answers."""
         frame = build_frame(pred.text, pred.tokens, pred.slot_entities, ALL_FRAME_LABELS)
         timespans.complete(pred.text, frame)  # holidays, counted offsets, ranges the tagger cut short
+        timespans.complete_places(pred.text, frame, self.places.resolve)  # "Penn" + "Station", "london kings" + "cross"
         if expected_slot and frame.get(expected_slot) is None:
             # The bot asked for one slot; an answer whose only span fills the other slot of the same kind
             # ("Boston." tagged destination when departure was asked) answers the question.

@@ -24,7 +24,11 @@ class Place(TypedDict):
     __pydantic_config__ = _CLOSED  # type: ignore[misc]
     city: str
     country: Annotated[str, Field(description="ISO 3166-1 alpha-2 code.")]
-    airports: Annotated[list[str], Field(description="IATA codes, international airports first.")]
+    airports: Annotated[list[str], Field(description="IATA codes, international airports first; an airport said by "
+                                                     "its name (\"O'Hare\", \"Chicago Midway\") is that one only.")]
+    station: NotRequired[Annotated[str, Field(description="Present when the text names a railway or coach station "
+                                                          "(\"Penn Station\", \"Birmingham New Street\"): its name; "
+                                                          "city and airports are its city's.")]]
 
 
 Instant = Annotated[str, Field(description="ISO 8601: a date (2026-12-05) when the grain is a day or longer, "

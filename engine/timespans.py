@@ -83,3 +83,29 @@ def complete(text: str, frame: dict[str, dict | None]) -> None:
             slot = "return_time" if _RETURN.search(text[:start]) else "time"
             if frame.get(slot) is None:
                 frame[slot] = _span(text, start, end, 1.0)
+
+
+
+def complete_places(text: str, frame: dict[str, dict | None], resolve) -> None:
+    """A place span the tagger cut inside a station's or an airport's name ("Penn" of "Penn Station", "london
+    kings" of "london kings cross") grows over the next words (up to three) when the longer name resolves to
+    a station or a named airport and the shorter one does not, never into another span."""
+    taken = [s for s in frame.values() if s]
+    for slot in ("departure", "destination"):
+        span = frame.get(slot)
+        if not span:
+            continue
+        best = None
+        words = re.finditer(r"[A-Za-z0-9'\u2019-]+", text[span["end"]:])
+        end = span["end"]
+        for _, m in zip(range(3), words):
+            if text[end:span["end"] + m.start()].strip():
+                break  # only spaces between the words of a name
+            end = span["end"] + m.end()
+            if any(o is not span and o["start"] < end and span["start"] < o["end"] for o in taken):
+                break
+            found = resolve(text[span["start"]:end])
+            if found and (found.get("station") or len(found["airports"]) == 1):
+                best = end
+        if best is not None and not (resolve(span["text"]) or {}).get("station"):
+            frame[slot] = _span(text, span["start"], best, span["confidence"])

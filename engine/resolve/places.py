@@ -27,6 +27,8 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from . import stations
+
 # Common ways people write a city. Keys are lowercase; values are airportsdata city names.
 ALIASES = {
     "sf": "San Francisco", "san fran": "San Francisco", "frisco": "San Francisco",
@@ -123,6 +125,11 @@ METRO_NAMES = {  # how the metro table's cities are answered
     "new york": "New York", "washington": "Washington", "sao paulo": "São Paulo", "montreal": "Montréal",
     "frankfurt am main": "Frankfurt am Main", "reykjavik": "Reykjavík", "zurich": "Zürich",
 }
+# Names of airports travellers use that airportsdata's names do not hold as they are said
+AIRPORT_NICKNAMES = {"sea tac": "SEA", "seatac": "SEA", "la guardia": "LGA", "kennedy": "JFK", "dfw airport": "DFW",
+                     "reagan national": "DCA", "ohare": "ORD", "de gaulle": "CDG", "schiphol": "AMS"}
+_NAME_WORDS = re.compile(r"\b(international|intl|ntl|national|airport|airfield|aerodrome|regional|municipal|"
+                         r"county|metropolitan|metro|field|memorial|air|terminal)\b")
 _STATE_NAMES = {v.lower(): v for v in US_STATES.values()}
 _EXCLUDED = re.compile(r"\b(air force|air base|afb|army|naval|heliport|seaplane|military|raf)\b", re.I)
 
@@ -167,6 +174,56 @@ class PlaceIndex:
             "international" in aps[0]["name"].lower() or all(w in self.known_words for w in k.split()))}
             | set(METRO_AIRPORTS) | set(self.aliases.values()))
         self.flown_to = frozenset(self.fuzzy_keys) | frozenset(self.aliases)  # where transliterations may lead
+        self.metro_city = {code: city for city, codes in METRO_AIRPORTS.items() for code in codes}
+        self.by_name = self._airport_names()
+
+    def _airport_names(self) -> dict[str, str]:
+        """Folded airport names -> IATA code, from airportsdata's names less their city and the generic words
+        ("Chicago O'Hare International Airport": "ohare"; "General Edward Lawrence Logan ...": that, and
+        "logan"): the airports travellers fly from (international, or a metropolitan table's), names only one
+        airport has."""
+        found: dict[str, set[str]] = {}
+        for code, ap in self.by_iata.items():
+            if "international" not in ap["name"].lower() and code not in self.metro_city or _EXCLUDED.search(ap["name"]):
+                continue
+            city_words = set(fold(ap["city"]).split()) | set(fold(self.metro_city.get(code, "")).split())
+            rest = [w for w in _NAME_WORDS.sub(" ", fold(ap["name"])).split() if w not in city_words]
+            if not rest:
+                continue
+            for key in {" ".join(rest), "".join(rest), rest[-1]}:
+                if len(key) >= 4 and not key.isdigit():
+                    found.setdefault(key, set()).add(code)
+        names = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+        return {**names, **{k: v for k, v in AIRPORT_NICKNAMES.items() if v in self.by_iata}}
+
+    def _city_key(self, words: str) -> str | None:
+        key = self.aliases.get(words, words)
+        return key if self._known(key) else None
+
+    def _named_airport(self, key: str) -> dict | None:
+        """An airport said by its name, its city before it or not ("Chicago Midway", "Heathrow")."""
+        words = key.split()
+        for i in range(len(words)):
+            name, before = " ".join(words[i:]), " ".join(words[:i])
+            if name in self.by_name:
+                code = self.by_name[name]
+                ap = self.by_iata[code]
+                metro = self.metro_city.get(code)
+                if before and self._city_key(before) not in (fold(ap["city"]), metro):
+                    continue  # "London Victoria" is no airport named Victoria elsewhere
+                city = ap["city"] if metro is None or fold(ap["city"]) in METRO_AIRPORTS else (
+                    METRO_NAMES.get(metro) or metro.title())
+                return {"city": city, "country": ap["country"], "airports": [code]}
+        return None
+
+    def _station(self, key: str) -> dict | None:
+        """A railway or coach station: its city's place, with the station's name."""
+        found = stations.find(key, self._city_key)
+        if found is None:
+            return None
+        station, city = found
+        place = self.resolve(city) if fold(city) != key else None
+        return place and {**place, "station": station}
 
     def _transliterated(self, raw: str) -> str | None:
         """The key of a name in another script, when it is exactly a city a traveller flies to; else None."""
@@ -219,14 +276,18 @@ class PlaceIndex:
             elif code in self.by_iata and (raw.isupper() or not self._known(key)):
                 return self._airport(code)
         key = re.sub(r"^(the )?(city of |airport in )", "", key)
+        said = key
         key = re.sub(r"\s+(international\s+)?airport$", "", key)
         if key in self.aliases:
             city, subd, country = self.aliases[key], None, None
         else:
             city, subd, country = self._split_suffix(key)
             city = self.aliases.get(city, city)
-        if not self._known(city) and (corrected := self._spelling(city)) is not None:
-            city = corrected
+        if not self._known(city):
+            if (named := self._named_airport(key) or self._station(said)) is not None:
+                return named  # "Heathrow", "Chicago Midway", "Penn Station", "Birmingham New Street"
+            if (corrected := self._spelling(city)) is not None:
+                city = corrected
         metro = [self.by_iata[c] for c in METRO_AIRPORTS.get(city, []) if c in self.by_iata]
         local = self.by_city.get(city, [])
         aps = [a for a in metro + [a for a in local if a not in metro]
