@@ -19,6 +19,7 @@ from .resolve.duckling_time import ResolutionTimeout
 from .resolve.places import PlaceIndex
 
 PLACE_SLOTS = ("departure", "destination")
+PLACE_LABEL_ENDS = (".city_name", ".airport_name", ".state_name", ".country_name", ".state_code", ".airport_code")
 TIME_SLOTS = ("time", "return_time")
 ROUND_TRIP = re.compile(r"\b(round[\s-]?trip|return(ing)?|coming back|come back|fly back|back on)\b", re.I)
 
@@ -136,10 +137,27 @@ class Parser:
                                "confidence": round(p.confidence, 4)} for p in found["pieces"]]
         return slot
 
+    def _a_name(self, said: str) -> bool:
+        """A place span that is a name ("A Coruña", "Orléans", "málaga" the index knows), not the tagger's guess
+        over another language's words ("autobús de Sevilla", "Porto amanhã"): only those leave the vote."""
+        words = said.split()
+        if not words:
+            return False
+        if words[0][:1].isupper() and all(w[:1].isupper() or w in ("de", "del", "la", "le", "am", "sur", "upon")
+                                          for w in words):
+            return True
+        return said.islower() and len(said) > 3 and self.places.resolve(said) is not None  # "málaga" as typed
+
     def language_of(self, pred: Prediction) -> Detected:
+        """The language of the text's words; the places the tagger found (the frame's departure and
+        destination, the fine place entities) do not vote."""
         if self.language is None:
             return Detected(ENGLISH, None)
-        return self.language.detect(pred.text, [t.text for t in pred.tokens])
+        places = [(e.start, e.end) for e in pred.slot_entities + pred.entities
+                  if (e.label in PLACE_SLOTS or e.label.endswith(PLACE_LABEL_ENDS))
+                  and self._a_name(pred.text[e.start:e.end])]
+        words = [t.text for t in pred.tokens if not any(a <= t.start and t.end <= b for a, b in places)]
+        return self.language.detect(pred.text, words, places)
 
     def result(self, pred: Prediction, reference: datetime, expected_slot: str | None = None) -> r.ParseResult:
         """The answer for one prediction (:class:`engine.result.ParseResult`, what ``/parse`` serves). A turn

@@ -60,6 +60,25 @@ TYPED_FORMS = {
     # weekdays ("sun" left out: the airline, the weather)
     "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
     "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
+    # date and time words as they are mistyped (every form a misspelling no one means otherwise; the words
+    # that must stay as they are, "tom", "wendy", "sunny", "satin", are in tests/test_tokenizer.py)
+    "tommorow": "tomorrow", "tommorrow": "tomorrow", "tomorrw": "tomorrow", "tomoro": "tomorrow",
+    "tomorro": "tomorrow", "tommorw": "tomorrow", "tomorow": "tomorrow", "2moro": "tomorrow", "2morow": "tomorrow",
+    "2mrw": "tomorrow", "tmw": "tomorrow", "tmro": "tomorrow", "tomrrow": "tomorrow", "tomorroe": "tomorrow",
+    "tonigt": "tonight", "tonght": "tonight", "2nite": "tonight", "tonit": "tonight", "nite": "night",
+    "wensday": "wednesday", "wendsday": "wednesday", "wednsday": "wednesday", "wedensday": "wednesday",
+    "wedsday": "wednesday", "wednesdy": "wednesday", "wenesday": "wednesday", "wedneday": "wednesday",
+    "thrusday": "thursday", "thursdy": "thursday", "thurday": "thursday", "thusday": "thursday",
+    "thurdsay": "thursday", "tuseday": "tuesday", "tuesdy": "tuesday", "teusday": "tuesday", "tusday": "tuesday",
+    "tueday": "tuesday", "firday": "friday", "fridy": "friday", "frday": "friday", "fiday": "friday",
+    "saturdy": "saturday", "satuday": "saturday", "saterday": "saturday", "sattuday": "saturday",
+    "saturaday": "saturday", "sundy": "sunday", "sunady": "sunday", "sundya": "sunday", "mondy": "monday",
+    "monady": "monday", "mondya": "monday", "febuary": "february", "feburary": "february", "janurary": "january",
+    "janary": "january", "agust": "august", "augst": "august", "septmber": "september", "setember": "september",
+    "ocotber": "october", "octber": "october", "novmber": "november", "novemebr": "november",
+    "decmber": "december", "decemeber": "december", "dicember": "december", "wkend": "weekend",
+    "weeknd": "weekend", "mornin": "morning", "morining": "morning", "evning": "evening", "evenning": "evening",
+    "afternon": "afternoon", "aftenoon": "afternoon", "nxet": "next",
 }
 
 _ORDINAL_RE = re.compile(r"^(\d{1,2})(st|nd|rd|th)$")

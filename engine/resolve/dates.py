@@ -49,6 +49,7 @@ from functools import lru_cache
 from typing import TypedDict
 
 from ..safe_text import for_native, without_invisible
+from ..tokenizer import TYPED_FORMS
 from . import duckling_time
 
 MONTHS = {m: i for i, m in enumerate(
@@ -84,8 +85,18 @@ def _ordinal_words_to_digits(s: str) -> str:
     return re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1th", s)
 
 
+def _typed_forms(s: str) -> str:
+    """Shorthand and misspelt date words as the tokenizer reads them ("tommorow", "wensday", "2moro")."""
+    return re.sub(r"[a-z0-9]+", lambda m: TYPED_FORMS.get(m.group(0), m.group(0)) if m.group(0) not in _KEEP
+                  else m.group(0), s)
+
+
+_KEEP = frozenset({"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "thru", "pls", "plz",
+                   "flt", "flts"})  # this module reads these abbreviations itself (or they name no date)
+
+
 def _normalise(text: str) -> str:
-    s = without_invisible(text).lower().replace("\u2019", "'")
+    s = _typed_forms(without_invisible(text).lower().replace("\u2019", "'"))
     s = re.sub(r"[!?,;\"]|(?<!\d)\.(?!\d)", " ", s)  # keep 2:45, 9.30, 11/02
     return _ordinal_words_to_digits(re.sub(r"\s+", " ", s).strip())
 
