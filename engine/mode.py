@@ -23,17 +23,23 @@ MODE_WORDS = {
     "bus": ("bus", "buses", "busses", "coach", "coaches", "greyhound", "megabus", "flixbus", "busbud", "peterpan",
             "trailways"),
 }
+# Words that make a turn about travel even when it names no place, time or mode ("I want to book a trip")
+TRAVEL_WORDS = frozenset({"travel", "travelling", "traveling", "trip", "trips", "ticket", "tickets", "fare", "fares",
+                          "journey", "itinerary", "depart", "departing", "departure", "arrive", "arriving", "arrival",
+                          "leave", "leaving", "return", "returning", "round", "one-way", "seat", "seats", "booking",
+                          "reservation", "airport", "station", "schedule", "go", "going", "get"})
 TAXI_WORDS = frozenset({"taxi", "taxis", "cab", "cabs", "uber", "lyft", "rideshare", "limo", "limousine",
                         "chauffeur", "shuttle", "ride"})
 _BY_WORD = {w: mode for mode, words in MODE_WORDS.items() for w in words}
 
 # Words that show a text asks ATIS's question for an intent; an intent not listed needs none.
 _ASKS = {
-    "abbreviation": r"\bmean|stand(s)? for|abbreviat|\bcode\b",
+    "abbreviation": r"\bmean|stand(s)? for|abbreviat|\bcode\b|^\s*what(?: is|'s| are) (?:the )?[a-z0-9]{1,4}\s*\??\s*$|"
+                    r"\b(?:fare|class|booking) (?:code|class)|\b[a-z]{1,2} ?\d{2}\b",
     "aircraft": r"aircraft|airplane|\bplane|\bjet\b|boeing|airbus|\btype of\b|\bkind of\b",
     "meal": r"\bmeal|\bfood|breakfast|lunch|dinner|snack|\beat",
     "capacity": r"capacity|\bseats?\b|how many (people|passengers)|\bhold",
-    "distance": r"how far|distance|\bmiles?\b|kilomet",
+    "distance": r"how far|how long|distance|\bmiles?\b|kilomet",
     "quantity": r"how many|number of",
     "ground_service": r"ground|transportation|taxi|\blimo|rental|\bcar\b|shuttle|\bbus",
     "ground_fare": r"ground|transportation|taxi|\blimo|rental|\bcar\b|shuttle|\bcost",
@@ -56,9 +62,20 @@ def mode_of(words: list[str]) -> str | None:
     return None
 
 
+_QUESTION = ("what", "what's", "how", "how's", "is", "are", "which", "list", "show", "does", "do", "can", "where", "when")
+
+
 def is_taxi_only(words: list[str]) -> bool:
-    """A taxi or ride-hailing request that names no flight, train or bus."""
-    return any(w in TAXI_WORDS for w in words) and mode_of(words) is None
+    """A request for a taxi or a ride-hailing car that names no flight, train or bus ("a cab from the hotel to
+    the station at 5", "get me an uber"); a question about the ground transport of a trip ("is there taxi service
+    at the ontario airport", ATIS's ground_service) is not one."""
+    return (any(w in TAXI_WORDS for w in words) and mode_of(words) is None
+            and not (words and words[0] in _QUESTION and words[:2] != ["can", "you"]))
+
+
+def names_travel(words: list[str]) -> bool:
+    """The words name a mode of travel or something only a trip has (a ticket, a fare, a departure)."""
+    return mode_of(words) is not None or any(w in TRAVEL_WORDS for w in words)
 
 
 def asks(intent: str, text: str) -> bool:

@@ -11,7 +11,8 @@ from . import result as r
 from . import timeframe, timespans
 from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates
 from .labels import OUT_OF_SCOPE
-from .mode import is_taxi_only, mode_of, supported_intent
+from .mode import asks, is_taxi_only, mode_of, names_travel, supported_intent
+from .resolve.stations import mode_of_station
 from .language import ENGLISH, Detected, LanguageDetector
 from .predict import Prediction, Predictor
 from .resolve.dates import resolve_time
@@ -148,6 +149,14 @@ class Parser:
             return True
         return said.islower() and len(said) > 3 and self.places.resolve(said) is not None  # "málaga" as typed
 
+    @staticmethod
+    def nothing_of_travel(frame: dict, pred: Prediction, words: list[str], intent: str) -> bool:
+        """A turn with no place, time, mode, travel word or entity, whose intent's question it does not ask
+        ("book a table for two"): nothing in it is a trip, whatever the intent head leaned to."""
+        booking = intent.removeprefix("atis_") in ("flight", "airfare")
+        return (not any(frame.values()) and not pred.entities and not names_travel(words)
+                and (booking or not asks(intent, pred.text)))
+
     def language_of(self, pred: Prediction) -> Detected:
         """The language of the text's words; the places the tagger found (the frame's departure and
         destination, the fine place entities) do not vote."""
@@ -199,10 +208,18 @@ class Parser:
             name, conf = pred.intent, pred.intent_confidence
             if name == OUT_OF_SCOPE:  # judged out of scope, answered in scope (expected_slot): the best travel intent
                 name, conf = pred.travel_intent()
-            name, conf = supported_intent([(name, conf)] + [x for x in pred.intent_ranking if x[0] != OUT_OF_SCOPE],
-                                          text, "atis_flight")
+            booking = any(frame[s] for s in ALL_FRAME_LABELS) or mode_of(words) is not None
+            if booking:  # a booking request: no question intent whose question it does not ask
+                name, conf = supported_intent([(name, conf)] + [x for x in pred.intent_ranking
+                                                                if x[0] != OUT_OF_SCOPE], text, "atis_flight")
             intent: r.Intent = {"name": intent_name(name), "confidence": round(conf, 4)}
-            mode = mode_of(words)
+            mode = mode_of(words) or next((mode_of_station(frame[s]["value"]["station"]) for s in PLACE_SLOTS
+                                           if frame[s] and frame[s]["value"] and frame[s]["value"].get("station")),
+                                          None)
+            if not expected_slot and self.nothing_of_travel(frame, pred, words, name):
+                scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability or 0.0, 4)}
+                frame, entities, mode = dict.fromkeys(frame), [], None
+                intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}
         else:
             intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}
         # dict literals typed by engine.result (for a type checker; at run time they cost what a literal costs)

@@ -48,6 +48,14 @@ STATIONS: dict[str, tuple[str, str | None]] = {
     "hauptbahnhof": ("Hauptbahnhof", None), "hbf": ("Hauptbahnhof", None),
     "santa lucia": ("Santa Lucia", "Venice, italy"), "milano centrale": ("Milano Centrale", "Milan, italy"),
 }
+BUS_STATIONS = frozenset({"Port Authority", "Victoria Coach Station"})  # the rest are railway stations
+
+
+def mode_of_station(station: str) -> str:
+    """"bus" for a coach station, "train" for a railway station."""
+    return "bus" if station in BUS_STATIONS else "train"
+
+
 _GENERIC = re.compile(r"\s+(?:train |railway |rail |bus |coach )?(?:station|terminal)$")
 
 
