@@ -89,6 +89,10 @@ def request_json() -> object:
         raise ApiError(400, f"malformed JSON: {str(exc)[:200]}") from None
 
 
+_WRONG_ALTERNATIVE = frozenset({"dict_type", "string_type", "model_type", "model_attributes_type"})
+_BRANCHES = frozenset({"constrained-str", "str", "BatchItem"})
+
+
 def read_body(model: type[BaseModel]) -> BaseModel:
     """Validate the JSON body against ``model``; ApiError (400/413/415/422) otherwise."""
     body = request_json()
@@ -97,8 +101,10 @@ def read_body(model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate(body)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
+        errors = exc.errors(include_url=False)
+        # of a union's alternatives ("a string, or {text, expected_slot}"), the error of the one the client meant
+        err = next((e for e in errors if e["type"] not in _WRONG_ALTERNATIVE), errors[0])
+        field = ".".join(str(p) for p in err["loc"] if p not in _BRANCHES) or None
         raise ApiError(422, err["msg"][:300], field) from None
 
 
@@ -115,21 +121,22 @@ def predictions(texts: list[str]) -> list:
             raise ApiError(422, "the model could not read this text") from None
 
 
-def results_for(preds: list, reference, expected_slot: str | None = None) -> list:
+def results_for(preds: list, reference, expected_slot: str | list[str | None] | None = None) -> list:
     """The answers for the predictions of one request: each text's frame and values -- all of the request's
     time values resolved within its budget (``SLOT_RESOLVE_BUDGET_MS``), and other requests let in between
     the texts of a batch (a batch of 64 does not hold a single request back while it is answered)."""
     parser = current_app.extensions["parser"]
+    expected = expected_slot if isinstance(expected_slot, list) else [expected_slot] * len(preds)
     out = []
     with duckling_time.budget(current_app.config.get("RESOLVE_BUDGET", 0.5)):
         for i, pred in enumerate(preds):
             if i:
                 time.sleep(0)  # a greenlet switch under gevent: waiting requests run
-            out.append(parser.result(pred, reference, expected_slot))
+            out.append(parser.result(pred, reference, expected[i]))
     return out
 
 
-def answers(texts: list[str], reference, expected_slot: str | None = None) -> list:
+def answers(texts: list[str], reference, expected_slot: str | list[str | None] | None = None) -> list:
     return results_for(predictions(texts), reference, expected_slot)
 
 
@@ -145,7 +152,8 @@ def parse():
 def parse_batch():
     check_key()
     req = read_body(BatchRequest)
-    tokens = sum(len(tokenize(t)) for t in req.texts)
+    texts = req.plain_texts
+    tokens = sum(len(tokenize(t)) for t in texts)
     if tokens > MAX_BATCH_TOKENS:  # the network's cost follows the tokens: 64 texts of 1,000 characters are 40x a typical batch
         raise ApiError(422, f"the batch holds {tokens} tokens; at most {MAX_BATCH_TOKENS} per batch: split it", "texts")
-    return jsonify(answers(req.texts, reference_moment(req.reference_time, req.timezone)))
+    return jsonify(answers(texts, reference_moment(req.reference_time, req.timezone), req.expected_slots))

@@ -75,18 +75,39 @@ class ParseRequest(ResolveOptions):
     _blank = field_validator("text")(_not_blank)
 
 
+class BatchItem(BaseModel):
+    """One utterance of a batch with the slot the bot just asked for in that conversation."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: Text
+    expected_slot: SlotName | None = None
+
+    _blank = field_validator("text")(_not_blank)
+
+
 class BatchRequest(ResolveOptions):
     """``POST /parse/batch`` body."""
 
-    texts: list[Text] = Field(min_length=1, max_length=MAX_BATCH,
-                              description=f"1 to {MAX_BATCH} utterances, answered in the same order, holding at "
-                                          f"most {MAX_BATCH_TOKENS} tokens together (words and punctuation marks, "
-                                          "as the service's tokenizer splits them; a larger batch is a 422: split it).")
+    texts: list[Text | BatchItem] = Field(
+        min_length=1, max_length=MAX_BATCH,
+        description=f"1 to {MAX_BATCH} utterances, answered in the same order, holding at most {MAX_BATCH_TOKENS} "
+                    "tokens together (words and punctuation marks, as the service's tokenizer splits them; a larger "
+                    "batch is a 422: split it). Each a string, or {text, expected_slot} where the bot just asked "
+                    "that conversation for a slot.")
 
     @field_validator("texts")
     @classmethod
-    def none_blank(cls, v: list[str]) -> list[str]:
-        return [_not_blank(t) for t in v]
+    def none_blank(cls, v: list) -> list:
+        return [_not_blank(t) if isinstance(t, str) else t for t in v]
+
+    @property
+    def plain_texts(self) -> list[str]:
+        return [t if isinstance(t, str) else t.text for t in self.texts]
+
+    @property
+    def expected_slots(self) -> list[str | None]:
+        return [None if isinstance(t, str) else t.expected_slot for t in self.texts]
 
 
 class RasaParseRequest(ResolveOptions):
