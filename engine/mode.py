@@ -54,10 +54,14 @@ _ASKS = {
 }
 
 
+_PLACE_AFTER = frozenset({"station", "stations", "terminal", "depot", "stop"})  # "the train station" is a place
+
+
 def mode_of(words: list[str]) -> str | None:
-    """The first mode named by the normalised words (:func:`engine.tokenizer.words`), or None."""
-    for w in words:
-        if w in _BY_WORD:
+    """The first mode named by the normalised words (:func:`engine.tokenizer.words`), or None ("the bus
+    station" names a place, not a mode)."""
+    for i, w in enumerate(words):
+        if w in _BY_WORD and (i + 1 == len(words) or words[i + 1] not in _PLACE_AFTER):
             return _BY_WORD[w]
     return None
 
@@ -69,7 +73,8 @@ def is_taxi_only(words: list[str]) -> bool:
     """A request for a taxi or a ride-hailing car that names no flight, train or bus ("a cab from the hotel to
     the station at 5", "get me an uber"); a question about the ground transport of a trip ("is there taxi service
     at the ontario airport", ATIS's ground_service) is not one."""
-    return (any(w in TAXI_WORDS for w in words) and mode_of(words) is None
+    rides = any(w in TAXI_WORDS for w in words) or any(a == "car" and b == "service" for a, b in zip(words, words[1:]))
+    return (rides and mode_of(words) is None
             and not (words and words[0] in _QUESTION and words[:2] != ["can", "you"]))
 
 
