@@ -97,6 +97,8 @@ class Parser:
         """The departure time and arrival constraint from the tagger's time pieces (:mod:`engine.timeframe`),
         when the pieces say more than one span does: a day and a clock time apart, a window word, an arrival
         constraint. None: the frame's one time span says it all (resolved as before)."""
+        if not any(e.label == "time" or "_time." in e.label for e in pred.slot_entities + pred.entities):
+            return None  # no time said: nothing to combine
         spans = candidates(pred.slot_entities, pred.tokens, pred.text, split=True)["time"]
         pieces = timeframe.pieces(pred.text, pred.tokens, spans, pred.entities)
         departs = [p for p in pieces if not p.arrival]
