@@ -107,6 +107,8 @@ class Parser:
         grown = when is not None and not any(p.start == when["start"] and p.end == when["end"] for p in pieces) \
             and not any(when["start"] <= p.start and p.end <= when["end"] for p in pieces)
         clocks = [p for p in departs if timeframe.is_clock(pred.text[p.start:p.end])]
+        if len(departs) > len([s for s in spans if s.label == "time"]):
+            clocks = clocks or departs  # a piece split at its window word ("tuesday after 7 am")
         if grown or not (arrives or (clocks and len(departs) > 1) or any(p.relative for p in clocks)):
             return None  # a holiday, an offset or a range completed from the text, a range of days, one plain span
 

@@ -74,6 +74,21 @@ def _trim(text: str, span: Span) -> Piece:
     return Piece(start, end, span.confidence, relative)
 
 
+_INSIDE = re.compile(r"\s+(?:no later than|no earlier than|after|before|by|until|till|around|at around)\s+", re.I)
+
+
+def _split(text: str, span: Span) -> list[Span]:
+    """A piece the tagger took whole across a window word ("tuesday after 7 am"): the day and the clock time,
+    the window word between them left to the second's value."""
+    said = text[span.start:span.end]
+    m = _INSIDE.search(said)
+    if not m or not _CLOCK_WORD.search(said[m.end():]) or _CLOCK_WORD.search(said[:m.start()]):
+        return [span]
+    left = Span(span.label, span.start, span.start + m.start(), span.confidence, span.first, span.last, span.kind)
+    right = Span(span.label, span.start + m.end(), span.end, span.confidence, span.first, span.last, span.kind)
+    return [left, right]
+
+
 def _relative_before(text: str, piece: Piece) -> str | None:
     if piece.relative:
         return piece.relative
@@ -90,7 +105,7 @@ def _relative_before(text: str, piece: Piece) -> str | None:
 def pieces(text: str, tokens: list[Token], frame_spans: list[Span], fine: list[Span]) -> list[Piece]:
     """Time pieces in text order: the frame head's time spans, trimmed, plus clock times only the fine tagger
     found; each marked arrival or not."""
-    out = [_trim(text, s) for s in frame_spans if s.label == "time"]
+    out = [_trim(text, part) for s in frame_spans if s.label == "time" for part in _split(text, s)]
     for e in fine:  # a clock time the frame head did not take ("on Thursday at 9": "9")
         if e.label.endswith("_time.time") and not any(p.start < e.end and e.start < p.end for p in out):
             out.append(Piece(e.start, e.end, e.confidence))
