@@ -27,7 +27,7 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from . import stations
+from . import stations, towns
 
 # Common ways people write a city. Keys are lowercase; values are airportsdata city names.
 ALIASES = {
@@ -176,6 +176,8 @@ class PlaceIndex:
         self.flown_to = frozenset(self.fuzzy_keys) | frozenset(self.aliases)  # where transliterations may lead
         self.metro_city = {code: city for city, codes in METRO_AIRPORTS.items() for code in codes}
         self.by_name = self._airport_names()
+        self.towns = towns.load(fold)
+        self._state_codes = {v: k.upper() for k, v in US_STATES.items()}
 
     def _airport_names(self) -> dict[str, str]:
         """Folded airport names -> IATA code, from airportsdata's names less their city and the generic words
@@ -215,6 +217,27 @@ class PlaceIndex:
                     METRO_NAMES.get(metro) or metro.title())
                 return {"city": city, "country": ap["country"], "airports": [code]}
         return None
+
+    def _town(self, city: str, subd: str | None, country: str | None) -> dict | None:
+        """A town without an airport of its own (GeoNames), with an airport filed under a joint name that holds
+        it ("raleigh" in "Raleigh/Durham")."""
+        town = towns.choose(self.towns.get(city, []), self._state_codes.get(subd) if subd else None, country)
+        if town is None:
+            return None
+        joint = [a for k, aps in self.by_city.items() if city in k.split() and k != city for a in aps
+                 if a["country"] == town.country and (town.country != "US" or a["subd"] == self._state_name(town))]
+        return {"city": town.name, "country": town.country, "airports": [a["iata"] for a in joint[:3]]}
+
+    def _town_name(self, raw: str, key: str) -> bool:
+        """A name to read as a town: one no one uses as a word, or -- an everyday word as well ("Reading",
+        "Bath") -- typed with a capital and the name of a town of 100,000 people or more ("man" stays a word)."""
+        if not all(w in self.known_words for w in key.split()):
+            return True
+        return raw[:1].isupper() and self.towns[key][0].population >= towns.WORD_TOWN_POPULATION
+
+    @staticmethod
+    def _state_name(town) -> str | None:
+        return US_STATES.get(town.admin1.lower())
 
     def _station(self, key: str) -> dict | None:
         """A railway or coach station: its city's place, with the station's name."""
@@ -286,6 +309,8 @@ class PlaceIndex:
         if not self._known(city):
             if (named := self._named_airport(key) or self._station(said)) is not None:
                 return named  # "Heathrow", "Chicago Midway", "Penn Station", "Birmingham New Street"
+            if city in self.towns and self._town_name(raw, city):
+                return self._town(city, subd, country)  # "Stevenage", "Anaheim": no airport, still a town
             if (corrected := self._spelling(city)) is not None:
                 city = corrected
         metro = [self.by_iata[c] for c in METRO_AIRPORTS.get(city, []) if c in self.by_iata]
