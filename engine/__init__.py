@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .calibration import Calibration
 from .language import THRESHOLD as LANGUAGE_THRESHOLD
 from .language import LanguageDetector
 from .parser import Parser
@@ -30,7 +31,8 @@ def load_parser(model_dir: str | Path, backend: str = "onnx", scope_threshold: f
     predictor = predictor or Predictor.from_dir(model_dir, backend, scope_threshold)
     art = predictor.artifact
     return Parser(predictor, PlaceIndex(known_words=art.known_words()),
-                  LanguageDetector(set(art.words.items), language_threshold))
+                  LanguageDetector(set(art.words.items), language_threshold),
+                  Calibration.read(Path(model_dir), art.version))
 
 
 __all__ = ["Parser", "Predictor", "load_parser"]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from . import result as r
 from . import timeframe, timespans
+from .calibration import Calibration
 from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates
 from .labels import OUT_OF_SCOPE
 from .mode import asks, is_taxi_only, mode_of, names_travel, supported_intent
@@ -45,6 +46,7 @@ class Parser:
     predictor: Predictor
     places: PlaceIndex
     language: LanguageDetector | None = field(default=None)  # None: every text is read as English
+    calibration: Calibration | None = field(default=None)  # None: span confidences as the network gives them
 
     def frame(self, pred: Prediction, expected_slot: str | None) -> dict[str, dict | None]:
         """Best span per frame slot (and return_time), time spans completed (:mod:`engine.timespans`);
@@ -153,6 +155,15 @@ class Parser:
             return True
         return said.islower() and len(said) > 3 and self.places.resolve(said) is not None  # "málaga" as typed
 
+    def calibrate(self, frame: dict) -> None:
+        """Each slot's confidence as the probability that its span is exactly right (:mod:`engine.calibration`)."""
+        if self.calibration is None:
+            return
+        for slot, span in frame.items():
+            if span is not None:
+                span["confidence"] = self.calibration.apply("place" if slot in PLACE_SLOTS else "time",
+                                                            span["confidence"])
+
     @staticmethod
     def nothing_of_travel(frame: dict, pred: Prediction, words: list[str], intent: str) -> bool:
         """A turn with no place, time, mode, travel word or entity, whose intent's question it does not ask
@@ -204,6 +215,7 @@ class Parser:
             if found is not None:
                 frame.update(found)
             self.split_round_trip(text, frame)
+            self.calibrate(frame)
             if frame["return_time"] and frame["time"] and frame["time"]["value"] and frame["return_time"]["value"]:
                 frame["return_time"]["value"] = timeframe.after_departure(frame["return_time"]["value"],
                                                                           frame["time"]["value"])
