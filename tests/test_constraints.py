@@ -209,3 +209,26 @@ def test_the_constraints_set_scores_as_measured():
     for slot, (span_f1, value) in floors.items():
         assert report[slot]["span_f1"] >= span_f1 and report[slot]["value"] >= value, (slot, report[slot])
     assert report["mode"] >= 97
+
+
+def test_calibration_is_monotone_and_only_for_its_model(tmp_path):
+    from engine.calibration import CALIBRATION, Calibration, fit
+
+    steps = fit([(0.1, False), (0.2, True), (0.3, False), (0.5, True), (0.6, True), (0.9, True)])
+    values = [v for _, v in steps]
+    assert values == sorted(values) and 0 < values[0] and values[-1] < 1
+    cal = Calibration({"time": steps}, "abc")
+    assert cal.apply("time", 0.05) == values[0] and cal.apply("time", 0.99) == values[-1]
+    assert cal.apply("place", 0.42) == 0.42  # no map for the kind: the raw confidence
+    (tmp_path / CALIBRATION).write_text(json.dumps(cal.to_json()))
+    assert Calibration.read(tmp_path, "abc") is not None and Calibration.read(tmp_path, "other") is None
+
+
+def test_the_served_confidence_is_the_calibrated_one(client, predictor):
+    from engine.calibration import Calibration
+    from engine.artifact import default_dir
+
+    cal = Calibration.read(default_dir(), predictor.artifact.version)
+    assert cal is not None  # the committed model carries its calibration
+    dest = parse(client, "fly from boston to denver on friday")["slots"]["destination"]
+    assert dest["confidence"] in [v for _, v in cal.steps["place"]]
