@@ -7,7 +7,7 @@ per-operator overhead that dominates a single short utterance in eager
 PyTorch, and spares the service PyTorch's import time and memory.
 
 Two graphs: ``chars`` (the character CNN, one word per row; its output is
-cached per word by :class:`model.predict.Predictor`) and ``tagger`` (the rest,
+cached per word by :class:`engine.predict.Predictor`) and ``tagger`` (the rest,
 for padded batches: each sentence's length is an input, and the recurrent node stops there). Jordan
 networks unroll a Python loop over time, which a traced graph would fix at
 one length, so they always run in PyTorch.

@@ -1,4 +1,4 @@
-"""The trained network exported to ONNX, for serving without PyTorch (:mod:`model.runtime`).
+"""The trained network exported to ONNX, for serving without PyTorch (:mod:`engine.runtime`).
 
 Two graphs: ``chars`` is the character CNN alone (one word per row), whose
 output the predictor caches per word; ``tagger`` is the rest of the network,

@@ -9,7 +9,7 @@ and never used to choose a recipe:
   surface strings (null when absent); a slot counts when the served span's text equals the
   expected one exactly. Exact-span precision, recall and F1 per slot, beside the CRF peer
   (``model.crf_baseline``, trained here on SGD-travel train when ``--data`` is given), whose
-  spans are merged into served form by the same rule (``model.frame.build_frame``).
+  spans are merged into served form by the same rule (``engine.frame.build_frame``).
 * ``other.jsonl`` — 50 non-travel turns (restaurants, weather, media, banking, small talk):
   the share answered with a departure or destination, with any frame slot, and out of scope.
 * ``languages.jsonl`` — 24 turns in Spanish, French, German, Italian, Portuguese, Chinese,

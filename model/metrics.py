@@ -98,7 +98,7 @@ def span_scores(gold: list[list[tuple[str, int, int]]], pred: list[list[tuple[st
 def out_of_scope_scores(predictor: Predictor, examples: list[Example], batch_size: int = 256) -> dict:
     """On turns that hold no frame slot (sgd-other): the share (percent) answered with a departure or
     destination, with any frame slot (return_time included), and judged out of scope — the frame as
-    served (:meth:`model.predict.Prediction.served_entities`: empty when judged out of scope)."""
+    served (:meth:`engine.predict.Prediction.served_entities`: empty when judged out of scope)."""
     preds = predict_all(predictor, examples, batch_size)
     place = slot = oos = 0
     for p in preds:
@@ -125,7 +125,7 @@ def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: i
     """Frame-span scores on examples with gold character spans (SGD-travel).
 
     Spans are scored as annotated: from the model's frame head as it tagged them (else from its
-    fine entities mapped through ``model.frame``), a date and a clock time being two spans as in
+    fine entities mapped through ``engine.frame``), a date and a clock time being two spans as in
     the gold ("March 7th" | "5:30 pm"). ``return_time`` is scored on its own, outside the micro
     average. ``served`` scores the frame as ``/parse`` serves it, date and time pieces merged into
     one span, against the gold merged by the same rule.

@@ -7,7 +7,7 @@ ATIS-format directory with ``train/``, ``dev/`` and optionally ``test/``.
 
 With ``--sgd`` the shared encoder gets a second, frame head (BIO over
 departure/destination/time/return_time): ATIS supervises the fine head, the
-intent head and, through ``model.frame``'s mapping, the frame head; SGD-travel
+intent head and, through ``engine.frame``'s mapping, the frame head; SGD-travel
 supervises the frame head only. Early stopping on dev: ATIS slot F1, or with
 ``--sgd`` the mean of ATIS slot F1 and SGD-travel frame span F1. The best
 epoch's weights are written atomically with their configuration, metrics and

@@ -110,7 +110,7 @@ def test_image_command_serves_parse_under_gunicorn(tmp_path):
                 if (requests.get(f"{base}/readyz", timeout=1).status_code == 200
                         and sum("Worker warmed up" in line for line in output) == 2):
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, reset or a slow first answer: retry until the deadline
                 pass
             assert time.monotonic() < deadline, "gunicorn did not become ready in 60 s"
             time.sleep(0.2)
@@ -194,7 +194,7 @@ def test_gunicorns_own_errors_are_problem_json(tmp_path):
             try:
                 if requests.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, reset or a slow first answer: retry until the deadline
                 pass
             assert time.monotonic() < deadline and proc.poll() is None
             time.sleep(0.2)

@@ -130,6 +130,11 @@ AIRPORT_NICKNAMES = {"sea tac": "SEA", "seatac": "SEA", "la guardia": "LGA", "ke
                      "reagan national": "DCA", "ohare": "ORD", "de gaulle": "CDG", "schiphol": "AMS"}
 _NAME_WORDS = re.compile(r"\b(international|intl|ntl|national|airport|airfield|aerodrome|regional|municipal|"
                          r"county|metropolitan|metro|field|memorial|air|terminal)\b")
+# words of airports' names that name no airport by themselves ("Treasure Coast International": not "the coast")
+_GENERIC_NAMES = frozenset("""coast valley bay lake lakes river mountain mountains island islands north south east
+west central northern southern eastern western city county state beach springs falls harbor harbour port point
+gulf creek hills park plains canyon desert area capital greater tri cities plateau peninsula delta lakeshore
+shore shores bluff heights""".split())
 _STATE_NAMES = {v.lower(): v for v in US_STATES.values()}
 _EXCLUDED = re.compile(r"\b(air force|air base|afb|army|naval|heliport|seaplane|military|raf)\b", re.I)
 
@@ -193,7 +198,7 @@ class PlaceIndex:
             if not rest:
                 continue
             for key in {" ".join(rest), "".join(rest), rest[-1]}:
-                if len(key) >= 4 and not key.isdigit():
+                if len(key) >= 4 and not key.isdigit() and key not in _GENERIC_NAMES:
                     found.setdefault(key, set()).add(code)
         names = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
         return {**names, **{k: v for k, v in AIRPORT_NICKNAMES.items() if v in self.by_iata}}
@@ -211,8 +216,9 @@ class PlaceIndex:
                 code = self.by_name[name]
                 ap = self.by_iata[code]
                 metro = self.metro_city.get(code)
-                if before and self._city_key(before) not in (fold(ap["city"]), metro):
-                    continue  # "London Victoria" is no airport named Victoria elsewhere
+                said_city = self._city_key(before) if before else None
+                if before and (said_city is None or said_city not in (fold(ap["city"]), metro)):
+                    continue  # "London Victoria" is no airport named Victoria elsewhere; "the coast" none at all
                 city = ap["city"] if metro is None or fold(ap["city"]) in METRO_AIRPORTS else (
                     METRO_NAMES.get(metro) or metro.title())
                 return {"city": city, "country": ap["country"], "airports": [code]}
