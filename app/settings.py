@@ -1,6 +1,6 @@
 """The service's settings: every environment variable it reads, in one object (pydantic-settings).
 
-Each field is read from ``SLOT_<NAME>`` (``SLOT_WORKERS``, ``SLOT_API_KEY``, …); the README's
+Each field is read from ``SLOT_<NAME>`` (``SLOT_WORKERS``, ``SLOT_API_KEY``, …); docs/api.md's
 settings table lists the same names and defaults (a test checks that they agree). gunicorn's
 configuration (``app/gunicorn.conf.py``) and the app factory (``app.create_app``) both read this
 object; a bad value stops start-up with a message naming the variable.

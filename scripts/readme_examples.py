@@ -1,4 +1,4 @@
-"""Rewrite the README's example answers from the app (run after changing the model or the answer).
+"""Rewrite the example answers of the README and docs/ from the app (run after changing the model or the answer).
 
     .venv/bin/python scripts/readme_examples.py
 
@@ -31,9 +31,6 @@ def main() -> None:
     parser_mod.datetime = Clock
     app = create_app(config={"ACCESS_LOG": False})
     client = app.test_client()
-    path = ROOT / "README.md"
-    text = path.read_text(encoding="utf-8")
-
     def answer(m: re.Match) -> str:
         call = re.search(r"curl -s localhost:8000(/\S+) .*?-d '(\{.*?\})'", m.group(1), re.S)
         app.config["RASA_ENTITIES"] = "roles" if "SLOT_RASA_ENTITIES=roles" in m.group(1) else "frame"
@@ -42,10 +39,12 @@ def main() -> None:
             body["intent_ranking"] = body["intent_ranking"][:3]
         return m.group(1) + "```json\n" + json.dumps(body, indent=2, ensure_ascii=False) + "\n```"
 
-    new = re.sub(r"(```bash\n(?:(?!```).)*?curl -s localhost:8000/\S+ (?:(?!```).)*?```\n(?:(?!```).)*?)```json\n.*?\n```",
-                 answer, text, flags=re.S)
-    path.write_text(new, encoding="utf-8")
-    print(f"README.md: {'rewritten' if new != text else 'unchanged'}")
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        new = re.sub(r"(```bash\n(?:(?!```).)*?curl -s localhost:8000/\S+ (?:(?!```).)*?```\n(?:(?!```).)*?)```json\n.*?\n```",
+                     answer, text, flags=re.S)
+        path.write_text(new, encoding="utf-8")
+        print(f"{path.relative_to(ROOT)}: {'rewritten' if new != text else 'unchanged'}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""The README's request examples, replayed against the app: the answers it shows are the answers served."""
+"""The request examples of the README and of docs/, replayed against the app: the answers they show are the answers
+served."""
 import json
 import re
 from datetime import datetime, timezone
@@ -14,7 +15,7 @@ RECORDED = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 def examples() -> list[tuple[str, dict, dict, dict]]:
     """(path, request body, answer shown, app config) for each curl example followed by a JSON answer block
     (an example whose shell block sets ``SLOT_RASA_ENTITIES=roles`` is replayed with that setting)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
     blocks = re.findall(r"```(\w*)\n(.*?)```", text, re.S)
     out = []
     for (lang, code), (next_lang, answer) in zip(blocks, blocks[1:]):

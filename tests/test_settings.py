@@ -1,4 +1,4 @@
-"""The service's settings: one object (app.settings), the README's table, and bad values stopping start-up."""
+"""The service's settings: one object (app.settings), docs/api.md's table, and bad values stopping start-up."""
 import re
 
 import pytest
@@ -9,8 +9,8 @@ from conftest import ROOT
 
 
 def readme_settings() -> dict[str, str]:
-    """``SLOT_*`` name -> its default cell, from the README's settings table."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """``SLOT_*`` name -> its default cell, from the settings table of docs/api.md."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     return dict(re.findall(r"^\| `(SLOT_[A-Z0-9_]+)` \| ([^|]+) \|", text, re.M))
 
 
