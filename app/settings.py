@@ -42,7 +42,9 @@ class Settings(BaseSettings):
         "gevent", description="gunicorn worker model: gevent (many connections per worker, none pinned by a slow "
                               "client; requests batched), gthread (threads per worker, batched) or sync (one "
                               "request at a time per worker)")
-    worker_connections: int = Field(1000, ge=1, description="open connections per gevent worker")
+    worker_connections: int = Field(4000, ge=1, description="open connections per gevent worker (a tenth kept "
+                                                            "for new ones: past the rest, the longest-waiting "
+                                                            "connection is shed)")
     threads: int = Field(16, ge=1, description="request threads per gthread worker")
     max_batch: int = Field(64, ge=1, description="most utterances in one network call gathered from concurrent "
                                                  "requests (1: no batching)")
