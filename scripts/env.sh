@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 req="${1:-requirements.txt}"
 py="${PYTHON:-python3}"
 stamp=".venv/.stamp-$(basename "$req" .txt)"
-want="$(cat requirements*.txt | sha256sum | cut -c1-16)"
+want="$(cat requirements*.txt pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -x .venv/bin/python ]; then
     echo "creating .venv with $($py --version)" >&2
     "$py" -m venv .venv
@@ -15,5 +15,7 @@ fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "installing $req into .venv (first run takes a minute or two)" >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
+    # the project itself, editable: engine/, app/, model/ and benchmarks/ importable from anywhere in .venv
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
     echo "$want" > "$stamp"
 fi

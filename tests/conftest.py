@@ -1,7 +1,6 @@
 """Shared fixtures: the committed default model and a live HTTP server of the app."""
 from __future__ import annotations
 
-import sys
 import threading
 from pathlib import Path
 
@@ -11,11 +10,9 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-sys.path.insert(0, str(ROOT))
-
-from app import create_app  # noqa: E402
-from engine.artifact import default_dir  # noqa: E402
-from engine.predict import Predictor  # noqa: E402
+from app import create_app  # the project is installed (scripts/env.sh: pip install -e .)
+from engine.artifact import default_dir
+from engine.predict import Predictor
 
 
 @pytest.fixture(scope="session")
