@@ -20,6 +20,23 @@ def predictor() -> Predictor:
     return Predictor.from_dir(default_dir(), backend="onnx")  # what the service runs
 
 
+API_KEY = "s3cret-key"  # the key of the ``keyed`` app
+
+
+@pytest.fixture(scope="session")
+def client(predictor):
+    """A test client of the app as served (the committed model), no access log: the shared set-up of the API tests."""
+    return create_app(predictor=predictor, config={"ACCESS_LOG": False}).test_client()
+
+
+@pytest.fixture(scope="session")
+def keyed(predictor):
+    """The same app with ``SLOT_API_KEY`` set to :data:`API_KEY`."""
+    from app.settings import Settings
+
+    return create_app(predictor=predictor, settings=Settings(api_key=API_KEY), config={"ACCESS_LOG": False}).test_client()
+
+
 @pytest.fixture(scope="session")
 def live_url(predictor):
     """The app served over real HTTP on a free loopback port."""

@@ -1,20 +1,7 @@
 """Inputs that used to answer 500 (issue 18): each is a 4xx now, or a null value."""
 import pytest
 
-from app import create_app
-from app.settings import Settings
-
-KEY = "s3cret-key"
-
-
-@pytest.fixture(scope="module")
-def client(predictor):
-    return create_app(predictor=predictor, config={"ACCESS_LOG": False}).test_client()
-
-
-@pytest.fixture(scope="module")
-def keyed(predictor):
-    return create_app(predictor=predictor, settings=Settings(api_key=KEY), config={"ACCESS_LOG": False}).test_client()
+from conftest import API_KEY as KEY
 
 
 @pytest.mark.parametrize("ref", ["9999-12-31T23:00:00+00:00", "0001-01-01T00:30:00+01:00", "1899-12-31T23:00:00+00:00"])

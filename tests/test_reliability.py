@@ -25,17 +25,7 @@ from engine.tokenizer import tokenize
 
 REF = datetime(2026, 11, 25, 10, 0, tzinfo=timezone(timedelta(hours=-5)))
 CHAINED = "next friday at 9 pm until next friday at 9 pm until next friday at 9 pm"  # ~4 s of Duckling's CPU
-KEY = "k3y"
-
-
-@pytest.fixture(scope="module")
-def client(predictor):
-    return create_app(predictor=predictor, config={"ACCESS_LOG": False}).test_client()
-
-
-@pytest.fixture(scope="module")
-def keyed(predictor):
-    return create_app(predictor=predictor, settings=Settings(api_key=KEY), config={"ACCESS_LOG": False}).test_client()
+from conftest import API_KEY as KEY
 
 
 def slots(client, text: str, **extra) -> dict:
