@@ -1,13 +1,13 @@
 """What one training run reads: the corpora's train splits, the sets that choose the epoch, dev and test."""
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 
 from engine.frame import frame_tags_from_fine
 
 from .data import (Example, atis_dir, clearly_non_travel, dialogue_split, other_path, read_atis, read_other, read_sgd,
                    sgd_path)
+from .options import TrainOptions
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Corpora:
     select_other: list[Example] | None
 
 
-def load_corpora(args: argparse.Namespace) -> Corpora:
+def load_corpora(args: TrainOptions) -> Corpora:
     root = atis_dir(args.data)
     atis_train, atis_dev = read_atis(root / "train"), read_atis(root / "dev")
     atis_test = read_atis(root / "test") if (root / "test").is_dir() else None

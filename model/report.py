@@ -1,10 +1,10 @@
 """What a training run writes about itself: its curves, the artifact's meta, the printed summary."""
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from .corpora import Corpora
+from .options import TrainOptions
 
 
 def plot_curves(history: list[dict], path: Path) -> None:
@@ -26,7 +26,7 @@ def plot_curves(history: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def describe(args: argparse.Namespace, c: Corpora, scope: float | None) -> dict:
+def describe(args: TrainOptions, c: Corpora, scope: float | None) -> dict:
     """The artifact's meta: what it was trained on, how the epoch was chosen, the settings."""
     trained_on = {"atis": "ATIS train (4,478 utterances, JointBERT split; DARPA ATIS, Hemphill et al. 1990)"}
     if args.sgd:

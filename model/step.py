@@ -1,7 +1,6 @@
 """One training step of the joint tagger, and the untrained network it starts from."""
 from __future__ import annotations
 
-import argparse
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from .data import Example
 from .glove import glove_vectors
 from .losses import in_scope_loss, label_tensor, masked_ce, soft_ce, tag_loss
 from .network import JointTagger, TaggerConfig
+from .options import TrainOptions
 from .torch_backend import as_tensors
 
 
@@ -29,7 +29,7 @@ from .torch_backend import as_tensors
 class Run:
     """Everything a training step needs besides the batch."""
 
-    args: argparse.Namespace
+    args: TrainOptions
     artifact: art_io.Artifact
     counts: Counter
     pool: list
@@ -43,7 +43,7 @@ class Run:
         return {t: i for i, t in enumerate(labels)}
 
 
-def build(args: argparse.Namespace, c: Corpora) -> art_io.Artifact:
+def build(args: TrainOptions, c: Corpora) -> art_io.Artifact:
     """Vocabularies, label inventories, lexicon inputs and the untrained network, as an artifact."""
     train_ex = c.atis_train + c.sgd_train
     words = Vocab.build(e.words for e in train_ex)

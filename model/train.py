@@ -15,8 +15,6 @@ training curves.
 """
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import json
 import math
 import random
@@ -38,109 +36,22 @@ from . import synth
 from .augment import batches, city_pool, epoch_examples
 from .corpora import load_corpora
 from .export import export_graphs
+from .options import RECIPES, TrainOptions, load_recipe  # noqa: F401 - RECIPES, load_recipe: model.train's names
 from .metrics import evaluate, evaluate_frames, headline, out_of_scope_scores
-from .network import CELLS, CRF_HEADS, TaggerConfig
 from .report import describe, plot_curves, summary
 from .selection import choose_scope_threshold, dev_scores
 from .step import Run, build, train_step
 from .torch_backend import TorchPredictor
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
-    p.add_argument("--out", type=Path, required=True,
-                   help="artifact directory to write (required: the committed model is never overwritten by accident)")
-    p.add_argument("--recipe", default=None,
-                   help="a recipe: model/recipes/NAME.json or a path to such a JSON file of option values; "
-                        "options given on the command line override it")
-    p.add_argument("--name", default=None, help="model name (default: atis[-sgd]-<bi><cell>)")
-    p.add_argument("--sgd", action="store_true", help="also train a frame head on SGD-travel")
-    arch = {f.name: f.default for f in dataclasses.fields(TaggerConfig)}  # the one source of the network's defaults
-    p.add_argument("--cell", choices=CELLS, default=arch["cell"])
-    p.add_argument("--layers", type=int, default=arch["layers"])
-    p.add_argument("--unidirectional", action="store_true")
-    p.add_argument("--emb-dim", type=int, default=arch["emb_dim"])
-    p.add_argument("--hidden", type=int, default=arch["hidden"])
-    p.add_argument("--char-filters", type=int, default=arch["char_filters"], help="0 disables the char CNN")
-    p.add_argument("--dropout", type=float, default=arch["dropout"])
-    p.add_argument("--word-dropout", type=float, default=0.05, help="chance of replacing a word by <unk>")
-    p.add_argument("--no-shape", action="store_true", help="no casing feature")
-    p.add_argument("--context", type=int, default=arch["context"],
-                   help="word-context window: k words either side as input")
-    p.add_argument("--city-swap", type=float, default=0.0,
-                   help="chance that an ATIS sentence is shown with its city names swapped for SGD place names")
-    p.add_argument("--atis-frame-prob", type=float, default=1.0,
-                   help="chance that an ATIS sentence also supervises the frame head in a batch")
-    p.add_argument("--atis-repeat", type=int, default=1,
-                   help="show each ATIS sentence this many times per epoch (balances the larger SGD-travel)")
-    p.add_argument("--sgd-negatives", type=float, default=1.0,
-                   help="share of the SGD-travel turns without any span shown per epoch (redrawn each epoch)")
-    p.add_argument("--synth", type=int, default=0, metavar="N",
-                   help="add N generated typed requests (model.synth) to each epoch, redrawn each epoch")
-    p.add_argument("--synth-negatives", type=float, default=synth.NEGATIVE_SHARE,
-                   help="share of the generated requests that hold no frame slot")
-    p.add_argument("--other", type=int, default=0, metavar="N",
-                   help="add N sgd-other turns (not travel: no frame slot, intent out_of_scope) to each epoch")
-    p.add_argument("--other-dates", choices=("O", "skip"), default="O",
-                   help="the frame head on sgd-other dates and times: taught O, or left unsupervised")
-    p.add_argument("--glove", type=int, default=None, metavar="N",
-                   help="frozen GloVe 6B 50d vectors as an input: the training words GloVe has plus its N most "
-                        "frequent other words (model.lexicon; default: none)")
-    p.add_argument("--gazetteer", action="store_true",
-                   help="a 'part of a known place name' input (airportsdata's cities; model.lexicon)")
-    p.add_argument("--crf", choices=CRF_HEADS, default=arch["crf"],
-                   help="a CRF output layer (learned transitions) on the frame head, on both tag heads, or none")
-    p.add_argument("--holdout", type=float, default=0.0,
-                   help="hold this share of the SGD train dialogues out of training and select the epoch on them "
-                        "(with ATIS dev) instead of SGD-travel dev, which then stays unseen until the end")
-    p.add_argument("--lowercase-aug", type=float, default=0.3,
-                   help="chance of showing a cased training sentence with its casing feature as all lowercase")
-    p.add_argument("--epochs", type=int, default=40)
-    p.add_argument("--patience", type=int, default=8)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--schedule", choices=("constant", "cosine"), default="constant",
-                   help="learning rate: constant, or cosine decay to 5%% of --lr over --epochs")
-    p.add_argument("--clip", type=float, default=5.0)
-    p.add_argument("--teacher", type=Path, default=None,
-                   help="artifact (same data and labels) whose predictions the network also learns from: distillation")
-    p.add_argument("--distill", type=float, default=0.5, help="weight of the teacher's soft targets")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
-    p.add_argument("--device", default="cpu", help="torch device to train on (cpu, cuda)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    known, _ = p.parse_known_args(argv)
-    if known.recipe:
-        recipe = load_recipe(known.recipe)
-        unknown = set(recipe) - {a.dest for a in p._actions}
-        if unknown:
-            p.error(f"recipe {known.recipe}: unknown options {sorted(unknown)}")
-        p.set_defaults(**recipe)
-    return p.parse_args(argv)
+def parse_args(argv: list[str] | None = None) -> TrainOptions:
+    """The training options of a command line (:class:`model.options.TrainOptions`: recipe, then the flags)."""
+    return TrainOptions.from_argv(argv, __doc__)
 
 
-def options(data: str | Path, out: str | Path, **settings) -> argparse.Namespace:
+def options(data: str | Path, out: str | Path, **settings) -> TrainOptions:
     """Training options from Python: the defaults with ``settings`` (the options' names with underscores)."""
-    args = parse_args(["--data", str(data), "--out", str(out)])
-    unknown = set(settings) - set(vars(args))
-    if unknown:
-        raise TypeError(f"unknown training options {sorted(unknown)}")
-    for k, v in settings.items():
-        setattr(args, k, Path(v) if k in ("data", "out", "teacher") and v is not None else v)
-    return args
-
-
-RECIPES = Path(__file__).resolve().parent / "recipes"
-
-
-def load_recipe(name: str) -> dict:
-    """A recipe's option values (JSON object, keys as the options' names with underscores)."""
-    path = Path(name) if name.endswith(".json") else RECIPES / f"{name}.json"
-    if not path.is_file():
-        raise SystemExit(f"no recipe {name!r} (looked for {path})")
-    recipe = json.loads(path.read_text(encoding="utf-8"))
-    return {k: v for k, v in recipe.items() if not k.startswith("_")}  # "_comment" and the like
+    return parse_args(["--data", str(data), "--out", str(out)]).replace(**settings)
 
 
 def set_seed(seed: int) -> None:
@@ -159,7 +70,7 @@ def load_teacher(path: Path, words: Vocab, chars: Vocab | None, tags: list[str],
     return t.model.eval()
 
 
-def train(args: argparse.Namespace) -> dict:
+def train(args: TrainOptions) -> dict:
     set_seed(args.seed)
     if args.threads:
         torch.set_num_threads(args.threads)
