@@ -192,55 +192,28 @@ class Parser:
         within a travel dialogue: a short reply ("Next Monday.", "NYC.") is not judged out of scope
         (alone it reads like any other service's date or place).
         """
-        text = pred.text
         language = self.language_of(pred)
-        if not language.english:
-            scope: r.OutOfScope | None = {"reason": "language", "confidence": language.confidence}
-        elif pred.out_of_scope and not expected_slot:
-            scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
-        else:
-            scope = None
         words = [t.text for t in pred.tokens]
-        if scope is None and not expected_slot and is_taxi_only(words):
-            scope = {"reason": "not_travel", "confidence": 1.0}  # a taxi or a ride: not a trip booked here
+        scope = self.scope(pred, language, words, expected_slot)
         frame: dict = dict.fromkeys(ALL_FRAME_LABELS + ("arrival_time",))
         entities: list[r.Entity] = []
         mode = None
+        intent: r.Intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]} if scope else None
         if scope is None:
-            spans = self.frame(pred, expected_slot)
-            for slot, span in spans.items():
-                if span is not None:
-                    frame[slot] = self.slot(slot, span, reference)
-            found = None if expected_slot else self.constraints(pred, spans, reference)
-            if found is not None:
-                frame.update(found)
-            self.split_round_trip(text, frame)
-            self.calibrate(frame)
-            if frame["return_time"] and frame["time"] and frame["time"]["value"] and frame["return_time"]["value"]:
-                frame["return_time"]["value"] = timeframe.after_departure(frame["return_time"]["value"],
-                                                                          frame["time"]["value"])
-            entities = [{"entity": e.label, "text": text[e.start: e.end], "start": e.start, "end": e.end,
+            frame = self.resolved_frame(pred, reference, expected_slot)
+            entities = [{"entity": e.label, "text": pred.text[e.start: e.end], "start": e.start, "end": e.end,
                          "confidence": round(e.confidence, 4)} for e in pred.entities]
-            name, conf = pred.intent, pred.intent_confidence
-            if name == OUT_OF_SCOPE:  # judged out of scope, answered in scope (expected_slot): the best travel intent
-                name, conf = pred.travel_intent()
-            booking = any(frame[s] for s in ALL_FRAME_LABELS) or mode_of(words) is not None
-            if booking:  # a booking request: no question intent whose question it does not ask
-                name, conf = supported_intent([(name, conf)] + [x for x in pred.intent_ranking
-                                                                if x[0] != OUT_OF_SCOPE], text, "atis_flight")
-            intent: r.Intent = {"name": intent_name(name), "confidence": round(conf, 4)}
+            intent = self.intent_of(pred, frame, words)
             mode = mode_of(words) or next((mode_of_station(frame[s]["value"]["station"]) for s in PLACE_SLOTS
                                            if frame[s] and frame[s]["value"] and frame[s]["value"].get("station")),
                                           None)
-            if not expected_slot and self.nothing_of_travel(frame, pred, words, name):
+            if not expected_slot and self.nothing_of_travel(frame, pred, words, "atis_" + intent["name"]):
                 scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability or 0.0, 4)}
                 frame, entities, mode = dict.fromkeys(frame), [], None
                 intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}
-        else:
-            intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}
         # dict literals typed by engine.result (for a type checker; at run time they cost what a literal costs)
         answer: r.ParseResult = {
-            "text": text,
+            "text": pred.text,
             "in_scope": scope is None,
             "out_of_scope": scope,
             "language": {"code": language.code, "confidence": language.confidence},
@@ -254,6 +227,50 @@ class Parser:
             "model": {"name": self.predictor.name, "version": self.predictor.version},
         }
         return answer
+
+    @staticmethod
+    def scope(pred: Prediction, language: Detected, words: list[str], expected_slot: str | None) -> r.OutOfScope | None:
+        """Why the turn is not answered with a frame: another language, the model's judgement (not when the bot
+        just asked a travel question), a taxi or a ride; None when it is."""
+        if not language.english:
+            return {"reason": "language", "confidence": language.confidence}
+        if expected_slot:
+            return None
+        if pred.out_of_scope:
+            return {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
+        if is_taxi_only(words):
+            return {"reason": "not_travel", "confidence": 1.0}  # a taxi or a ride: not a trip booked here
+        return None
+
+    def resolved_frame(self, pred: Prediction, reference: datetime, expected_slot: str | None) -> dict:
+        """Every slot with its value: the frame's spans, the time constraints, a round trip's range split, the
+        calibrated confidences, a return after the departure."""
+        frame: dict = dict.fromkeys(ALL_FRAME_LABELS + ("arrival_time",))
+        spans = self.frame(pred, expected_slot)
+        for slot, span in spans.items():
+            if span is not None:
+                frame[slot] = self.slot(slot, span, reference)
+        found = None if expected_slot else self.constraints(pred, spans, reference)
+        if found is not None:
+            frame.update(found)
+        self.split_round_trip(pred.text, frame)
+        self.calibrate(frame)
+        if frame["return_time"] and frame["time"] and frame["time"]["value"] and frame["return_time"]["value"]:
+            frame["return_time"]["value"] = timeframe.after_departure(frame["return_time"]["value"],
+                                                                      frame["time"]["value"])
+        return frame
+
+    @staticmethod
+    def intent_of(pred: Prediction, frame: dict, words: list[str]) -> r.Intent:
+        """The travel intent: the best travel one where the model leaned out of scope (an answer to the bot's
+        question), and in a booking request no ATIS question intent the text does not ask."""
+        name, conf = pred.intent, pred.intent_confidence
+        if name == OUT_OF_SCOPE:
+            name, conf = pred.travel_intent()
+        if any(frame[s] for s in ALL_FRAME_LABELS) or mode_of(words) is not None:
+            name, conf = supported_intent([(name, conf)] + [x for x in pred.intent_ranking if x[0] != OUT_OF_SCOPE],
+                                          pred.text, "atis_flight")
+        return {"name": intent_name(name), "confidence": round(conf, 4)}
 
     def parse(self, texts: list[str], reference: datetime, expected_slot: str | None = None) -> list[r.ParseResult]:
         """One batched model call for all ``texts``."""
