@@ -66,7 +66,7 @@ def record(model_dir: Path, results: dict, backend: str) -> None:
     tmp.replace(path)
 
 
-def main(argv: list[str] | None = None) -> dict:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
     p.add_argument("--model", type=Path, default=default_dir(), help="artifact directory")
@@ -81,20 +81,23 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--record", action="store_true",
                    help="write these figures into the artifact's metrics.json (what /version reports): "
                         "done once for a shipped model")
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
 
-    if args.backend == "torch":  # the PyTorch reference (the training lab's)
+
+def load_predictor(model: Path, backend: str):
+    if backend == "torch":  # the PyTorch reference (the training lab's)
         from .torch_backend import TorchPredictor
 
-        predictor = TorchPredictor.from_dir(args.model)
-    else:  # as served: the artifact's graphs, no PyTorch
-        from engine.predict import Predictor
+        return TorchPredictor.from_dir(model)
+    from engine.predict import Predictor  # as served: the artifact's graphs, no PyTorch
 
-        predictor = Predictor.from_dir(args.model, args.backend)
+    return Predictor.from_dir(model, backend)
+
+
+def score_all(args: argparse.Namespace, predictor) -> dict:
+    """ATIS splits; SGD-travel dev frame spans and sgd-other dev non-travel turns, with the CRF peer beside."""
     root = atis_dir(args.data)
-    results = {}
-    for split in args.splits:
-        results[f"atis_{split}"] = evaluate(predictor, read_atis(root / split))
+    results = {f"atis_{split}": evaluate(predictor, read_atis(root / split)) for split in args.splits}
     sgd_dev_path, other_dev_path = sgd_path(args.data, "dev"), other_path(args.data, "dev")
     sgd_dev = read_sgd(sgd_dev_path) if sgd_dev_path.is_file() and not args.no_sgd else None
     other_dev = ([e for e in read_other(other_dev_path) if clearly_non_travel(e)]
@@ -111,45 +114,62 @@ def main(argv: list[str] | None = None) -> dict:
         train = read_sgd(train_path)
         results["crf_typed"] = crf_peer(train, sgd_dev, other_dev, surface=True)
         results["crf_normalised"] = crf_peer(train, sgd_dev, other_dev, surface=False)
+    return results
+
+
+def print_atis(results: dict, per_slot: bool) -> None:
+    print(f"{'set':<12}{'n':>6}{'slot F1':>10}{'intent acc':>12}{'sentence acc':>14}")
+    for name, m in results.items():
+        if not name.startswith("atis_"):
+            continue
+        print(f"{name:<12}{m['n']:>6}{m['slot_f1']:>10.2f}{m['intent_acc']:>12.2f}{m['sentence_acc']:>14.2f}")
+        if per_slot:
+            for slot, f1 in m["per_slot_f1"].items():
+                print(f"    {slot:<34}{f1:>7.2f}")
+
+
+def print_sgd(m: dict, peers: dict) -> None:
+    print(f"\nSGD-travel dev ({m['n']} turns): frame spans as annotated (a date and a time are two spans);"
+          "\nserved F1: date and time merged into one span on both sides, as /parse serves them;"
+          "\nCRF typed / normalised: the linear-chain CRF peer trained in this run on SGD-travel train, features"
+          "\nfrom the words as typed / as normalised (exact F1); lead: over the better of the two")
+    print(f"{'slot':<14}{'gold':>6}{'P':>8}{'R':>8}{'exact F1':>10}{'overlap F1':>12}{'served F1':>11}"
+          + (f"{'CRF typed':>11}{'CRF norm.':>11}{'lead':>7}" if peers else ""))
+    for slot in ("departure", "destination", "time", "micro", "return_time"):
+        r = m[slot]
+        served = f"{m['served'][slot]['f1']:>11.2f}" if slot in m["served"] else f"{'':>11}"
+        f1s = [p["sgd_dev"][slot]["f1"] for p in peers.values() if slot in p.get("sgd_dev", {})]
+        peer = "".join(f"{f:>11.2f}" for f in f1s) + f"{r['f1'] - max(f1s):>+7.2f}" if f1s else ""
+        print(f"{slot:<14}{r.get('gold', ''):>6}{r['precision']:>8.2f}{r['recall']:>8.2f}{r['f1']:>10.2f}"
+              f"{r['overlap_f1']:>12.2f}{served}{peer}")
+
+
+def print_other(m: dict, peers: dict) -> None:
+    print(f"\nsgd-other dev, clearly non-travel turns ({m['n']}): share answered with")
+    print(f"{'':<16}{'dep/dest':>10}{'any slot':>10}{'out of scope':>14}")
+    print(f"{'model':<16}{m['with_place']:>9.2f}%{m['with_slot']:>9.2f}%{m['out_of_scope']:>13.2f}%")
+    for name, p in peers.items():
+        if "other_dev" in p:
+            c = p["other_dev"]
+            print(f"{name.replace('_', ' '):<16}{c['with_place']:>9.2f}%{c['with_slot']:>9.2f}%{'-':>14}")
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    predictor = load_predictor(args.model, args.backend)
+    results = score_all(args, predictor)
     if args.record:
         record(args.model, results, args.backend)
     if args.json:
         print(json.dumps(results, indent=2))
         return results
     print(f"model {predictor.name} ({predictor.version}) from {args.model}, run by {predictor.backend}")
-    print(f"{'set':<12}{'n':>6}{'slot F1':>10}{'intent acc':>12}{'sentence acc':>14}")
-    for name, m in results.items():
-        if not name.startswith("atis_"):
-            continue
-        print(f"{name:<12}{m['n']:>6}{m['slot_f1']:>10.2f}{m['intent_acc']:>12.2f}{m['sentence_acc']:>14.2f}")
-        if args.per_slot:
-            for slot, f1 in m["per_slot_f1"].items():
-                print(f"    {slot:<34}{f1:>7.2f}")
+    print_atis(results, args.per_slot)
     peers = {k: results[k] for k in ("crf_typed", "crf_normalised") if k in results}
     if "sgd_dev" in results:
-        m = results["sgd_dev"]
-        print(f"\nSGD-travel dev ({m['n']} turns): frame spans as annotated (a date and a time are two spans);"
-              "\nserved F1: date and time merged into one span on both sides, as /parse serves them;"
-              "\nCRF typed / normalised: the linear-chain CRF peer trained in this run on SGD-travel train, features"
-              "\nfrom the words as typed / as normalised (exact F1); lead: over the better of the two")
-        print(f"{'slot':<14}{'gold':>6}{'P':>8}{'R':>8}{'exact F1':>10}{'overlap F1':>12}{'served F1':>11}"
-              + (f"{'CRF typed':>11}{'CRF norm.':>11}{'lead':>7}" if peers else ""))
-        for slot in ("departure", "destination", "time", "micro", "return_time"):
-            r = m[slot]
-            served = f"{m['served'][slot]['f1']:>11.2f}" if slot in m["served"] else f"{'':>11}"
-            f1s = [p["sgd_dev"][slot]["f1"] for p in peers.values() if slot in p.get("sgd_dev", {})]
-            peer = "".join(f"{f:>11.2f}" for f in f1s) + f"{r['f1'] - max(f1s):>+7.2f}" if f1s else ""
-            print(f"{slot:<14}{r.get('gold', ''):>6}{r['precision']:>8.2f}{r['recall']:>8.2f}{r['f1']:>10.2f}"
-                  f"{r['overlap_f1']:>12.2f}{served}{peer}")
+        print_sgd(results["sgd_dev"], peers)
     if "other_dev" in results:
-        m = results["other_dev"]
-        print(f"\nsgd-other dev, clearly non-travel turns ({m['n']}): share answered with")
-        print(f"{'':<16}{'dep/dest':>10}{'any slot':>10}{'out of scope':>14}")
-        print(f"{'model':<16}{m['with_place']:>9.2f}%{m['with_slot']:>9.2f}%{m['out_of_scope']:>13.2f}%")
-        for name, p in peers.items():
-            if "other_dev" in p:
-                c = p["other_dev"]
-                print(f"{name.replace('_', ' '):<16}{c['with_place']:>9.2f}%{c['with_slot']:>9.2f}%{'-':>14}")
+        print_other(results["other_dev"], peers)
     return results
 
 
