@@ -24,7 +24,7 @@ from datetime import date, datetime, time
 
 from flask import Blueprint, current_app, jsonify
 
-from .api import predictions, read_body, request_json, results_for as answers_for
+from .api import predictions, read_body, request_json, results_for
 from .auth import check_key, key_presented
 from .schemas import RasaParseRequest
 from engine.parser import intent_name, reference_moment
@@ -95,7 +95,7 @@ def model_parse():
     req = read_body(RasaParseRequest)
     reference = reference_moment(req.reference_time, req.timezone)
     pred = predictions([req.text])[0]
-    result = answers_for([pred], reference)[0]
+    result = results_for([pred], reference)[0]
     frame = dict(result["slots"], return_time=result["return_time"], arrival_time=result["arrival_time"])
     if current_app.config.get("RASA_ENTITIES") == "roles":
         entities = [role_entity(slot, span, reference, req.text) for slot, span in frame.items() if span is not None]

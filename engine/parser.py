@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from . import result as r
-from . import timeframe, timespans
+from . import placespans, timeframe, timespans
 from .calibration import Calibration
 from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates
 from .labels import OUT_OF_SCOPE
@@ -21,6 +21,7 @@ from .resolve.duckling_time import ResolutionTimeout
 from .resolve.places import PlaceIndex
 
 PLACE_SLOTS = ("departure", "destination")
+ANSWER_SLOTS = ALL_FRAME_LABELS + ("arrival_time",)  # every slot an answer carries
 PLACE_LABEL_ENDS = (".city_name", ".airport_name", ".state_name", ".country_name", ".state_code", ".airport_code")
 TIME_SLOTS = ("time", "return_time")
 ROUND_TRIP = re.compile(r"\b(round[\s-]?trip|return(ing)?|coming back|come back|fly back|back on)\b", re.I)
@@ -53,7 +54,7 @@ class Parser:
         ``expected_slot`` settles short answers."""
         frame = build_frame(pred.text, pred.tokens, pred.slot_entities, ALL_FRAME_LABELS)
         timespans.complete(pred.text, frame)  # holidays, counted offsets, ranges the tagger cut short
-        timespans.complete_places(pred.text, frame, self.places.resolve)  # "Penn" + "Station", "london kings" + "cross"
+        placespans.complete(pred.text, frame, self.places.resolve)  # "Penn" + "Station", "london kings" + "cross"
         if expected_slot and frame.get(expected_slot) is None:
             # The bot asked for one slot; an answer whose only span fills the other slot of the same kind
             # ("Boston." tagged destination when departure was asked) answers the question.
@@ -102,7 +103,7 @@ class Parser:
         if not any(e.label == "time" or "_time." in e.label for e in pred.slot_entities + pred.entities):
             return None  # no time said: nothing to combine
         spans = candidates(pred.slot_entities, pred.tokens, pred.text, split=True)["time"]
-        pieces = timeframe.pieces(pred.text, pred.tokens, spans, pred.entities)
+        pieces = timeframe.pieces(pred.text, spans, pred.entities)
         departs = [p for p in pieces if not p.arrival]
         arrives = [p for p in pieces if p.arrival]
         when = frame.get("time")
@@ -125,7 +126,7 @@ class Parser:
         out = {}
         for slot, group, hint in (("time", departs, None), ("arrival_time", arrives, None)):
             if slot == "arrival_time" and out.get("time") and out["time"]["value"] is not None:
-                hint = timeframe._day_of(out["time"]["value"])
+                hint = timeframe.day_of(out["time"]["value"])
             late.clear()
             found = timeframe.combine(pred.text, group, resolve, hint)
             out[slot] = found and self._slot_of_pieces(pred.text, found)
@@ -167,8 +168,9 @@ class Parser:
     @staticmethod
     def nothing_of_travel(frame: dict, pred: Prediction, words: list[str], intent: str) -> bool:
         """A turn with no place, time, mode, travel word or entity, whose intent's question it does not ask
-        ("book a table for two"): nothing in it is a trip, whatever the intent head leaned to."""
-        booking = intent.removeprefix("atis_") in ("flight", "airfare")
+        ("book a table for two"): nothing in it is a trip, whatever the intent head leaned to. ``intent``: the
+        answered name (``flight#airfare``)."""
+        booking = intent in ("flight", "airfare")
         return (not any(frame.values()) and not pred.entities and not names_travel(words)
                 and (booking or not asks(intent, pred.text)))
 
@@ -195,7 +197,7 @@ class Parser:
         language = self.language_of(pred)
         words = [t.text for t in pred.tokens]
         scope = self.scope(pred, language, words, expected_slot)
-        frame: dict = dict.fromkeys(ALL_FRAME_LABELS + ("arrival_time",))
+        frame: dict = dict.fromkeys(ANSWER_SLOTS)
         entities: list[r.Entity] = []
         mode = None
         intent: r.Intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]} if scope else None
@@ -203,11 +205,11 @@ class Parser:
             frame = self.resolved_frame(pred, reference, expected_slot)
             entities = [{"entity": e.label, "text": pred.text[e.start: e.end], "start": e.start, "end": e.end,
                          "confidence": round(e.confidence, 4)} for e in pred.entities]
-            intent = self.intent_of(pred, frame, words)
-            mode = mode_of(words) or next((mode_of_station(frame[s]["value"]["station"]) for s in PLACE_SLOTS
-                                           if frame[s] and frame[s]["value"] and frame[s]["value"].get("station")),
-                                          None)
-            if not expected_slot and self.nothing_of_travel(frame, pred, words, "atis_" + intent["name"]):
+            said_mode = mode_of(words)
+            intent = self.intent_of(pred, frame, said_mode is not None)
+            mode = said_mode or next((mode_of_station(frame[s]["value"]["station"]) for s in PLACE_SLOTS
+                                      if frame[s] and frame[s]["value"] and frame[s]["value"].get("station")), None)
+            if not expected_slot and self.nothing_of_travel(frame, pred, words, intent["name"]):
                 scope = {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability or 0.0, 4)}
                 frame, entities, mode = dict.fromkeys(frame), [], None
                 intent = {"name": OUT_OF_SCOPE, "confidence": scope["confidence"]}
@@ -245,14 +247,13 @@ class Parser:
     def resolved_frame(self, pred: Prediction, reference: datetime, expected_slot: str | None) -> dict:
         """Every slot with its value: the frame's spans, the time constraints, a round trip's range split, the
         calibrated confidences, a return after the departure."""
-        frame: dict = dict.fromkeys(ALL_FRAME_LABELS + ("arrival_time",))
         spans = self.frame(pred, expected_slot)
+        frame: dict = dict.fromkeys(ANSWER_SLOTS)
         for slot, span in spans.items():
             if span is not None:
                 frame[slot] = self.slot(slot, span, reference)
-        found = None if expected_slot else self.constraints(pred, spans, reference)
-        if found is not None:
-            frame.update(found)
+        if not expected_slot:  # time and arrival_time from the time pieces, when they say more than one span does
+            frame.update(self.constraints(pred, spans, reference) or {})
         self.split_round_trip(pred.text, frame)
         self.calibrate(frame)
         if frame["return_time"] and frame["time"] and frame["time"]["value"] and frame["return_time"]["value"]:
@@ -261,13 +262,14 @@ class Parser:
         return frame
 
     @staticmethod
-    def intent_of(pred: Prediction, frame: dict, words: list[str]) -> r.Intent:
+    def intent_of(pred: Prediction, frame: dict, names_mode: bool) -> r.Intent:
         """The travel intent: the best travel one where the model leaned out of scope (an answer to the bot's
-        question), and in a booking request no ATIS question intent the text does not ask."""
+        question), and in a booking request (a slot filled, or a mode named) no ATIS question intent the text
+        does not ask."""
         name, conf = pred.intent, pred.intent_confidence
         if name == OUT_OF_SCOPE:
             name, conf = pred.travel_intent()
-        if any(frame[s] for s in ALL_FRAME_LABELS) or mode_of(words) is not None:
+        if any(frame[s] for s in ALL_FRAME_LABELS) or names_mode:
             name, conf = supported_intent([(name, conf)] + [x for x in pred.intent_ranking if x[0] != OUT_OF_SCOPE],
                                           pred.text, "atis_flight")
         return {"name": intent_name(name), "confidence": round(conf, 4)}

@@ -44,3 +44,8 @@ def tags_to_spans(tokens: list[Token], tags: list[str], probs: list[float] | Non
             current = Span(label, tok.start, tok.end, p, i, i)
             spans.append(current)
     return spans
+
+
+def frame_span(text: str, start: int, end: int, confidence: float) -> dict:
+    """A frame slot's span as the answer holds it before its value is resolved: ``text[start:end]`` and where."""
+    return {"text": text[start:end], "start": start, "end": end, "confidence": confidence}

@@ -28,7 +28,6 @@ from typing import Callable
 
 from .safe_text import for_native
 from .spans import Span
-from .tokenizer import Token
 
 _RELATIVE = re.compile(r"(?:\b(?:no later than|no earlier than|not later than|not before|not after|"
                        r"at the latest|at the earliest|earliest|latest|after|before|by|until|till|til|"
@@ -102,7 +101,7 @@ def _relative_before(text: str, piece: Piece) -> str | None:
     return None
 
 
-def pieces(text: str, tokens: list[Token], frame_spans: list[Span], fine: list[Span]) -> list[Piece]:
+def pieces(text: str, frame_spans: list[Span], fine: list[Span]) -> list[Piece]:
     """Time pieces in text order: the frame head's time spans, trimmed, plus clock times only the fine tagger
     found; each marked arrival or not."""
     out = [_trim(text, part) for s in frame_spans if s.label == "time" for part in _split(text, s)]
@@ -155,7 +154,7 @@ def _window(text: str, resolve: Callable) -> dict | None:
     return {"value": {"from": a["value"], "to": b["value"]}, "grain": b["grain"]}
 
 
-def _day_of(value) -> date | None:
+def day_of(value) -> date | None:
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
     if isinstance(value, dict):
@@ -214,7 +213,7 @@ def combine(text: str, group: list[Piece], resolve: Callable, day_hint: date | N
         if days and found is not None:
             joined = _window(said[id(clock)], lambda c: resolve(f"{said[id(days[0])]} {c}")) or \
                 resolve(f"{said[id(days[0])]} {said[id(clock)]}")
-            target = _day_of(values[id(days[0])]["value"])
+            target = day_of(values[id(days[0])]["value"])
             if joined is not None and _is_clock(joined) or (joined and isinstance(joined["value"], dict)):
                 found = joined
             elif target is not None:
@@ -238,7 +237,7 @@ def _move(value, day: date, said: str):
 
 def after_departure(ret_value, departure_value):
     """A return before the departure, moved on by weeks to the first such day after it."""
-    dep, ret = _day_of(departure_value), _day_of(ret_value)
+    dep, ret = day_of(departure_value), day_of(ret_value)
     if dep is None or ret is None or ret >= dep:
         return ret_value
     weeks = (dep - ret).days // 7 + (1 if (dep - ret).days % 7 else 0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from .resolve.dates import MONTH_PATTERN, WEEKDAY_PATTERN, WEEKDAYS
+from .spans import frame_span
 
 _COUNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
 _DAYWORD = "|".join(sorted(list(WEEKDAYS) + ["today", "tomorrow", "now", "tonight"], key=len, reverse=True))
@@ -38,10 +39,6 @@ _BEFORE = re.compile(rf"\b(?:{_DAY})\s*(?:and|to|through|thru|until|till|-)\s*(?
 _RETURN = re.compile(r"\b(return(?:ing)?|back|come back|coming back)\b[\w\s']{0,12}$", re.I)
 
 
-def _span(text: str, start: int, end: int, confidence: float) -> dict:
-    return {"text": text[start:end], "start": start, "end": end, "confidence": confidence}
-
-
 def _free(start: int, end: int, taken: list[dict]) -> bool:
     return all(end <= t["start"] or start >= t["end"] for t in taken)
 
@@ -53,7 +50,7 @@ def _grow_range(text: str, span: dict, taken: list[dict]) -> dict:
         end = m.end()
     if (m := _BEFORE.search(text[:start])) and _free(m.start(), start, taken):
         start = m.start()
-    return span if (start, end) == (span["start"], span["end"]) else _span(text, start, end, span["confidence"])
+    return span if (start, end) == (span["start"], span["end"]) else frame_span(text, start, end, span["confidence"])
 
 
 def complete(text: str, frame: dict[str, dict | None]) -> None:
@@ -69,7 +66,7 @@ def complete(text: str, frame: dict[str, dict | None]) -> None:
             place = frame.get(slot)
             if place and place["start"] < start < place["end"] and text[place["start"]:start].strip():
                 cut = place["start"] + len(text[place["start"]:start].rstrip())
-                frame[slot] = _span(text, place["start"], cut, place["confidence"])
+                frame[slot] = frame_span(text, place["start"], cut, place["confidence"])
         places = [frame[s] for s in ("departure", "destination") if frame.get(s)]
         if not _free(start, end, places):
             continue
@@ -77,35 +74,11 @@ def complete(text: str, frame: dict[str, dict | None]) -> None:
             span = frame.get(slot)
             if span and span["start"] <= end and start <= span["end"]:  # overlaps or touches: grow it
                 lo, hi = min(start, span["start"]), max(end, span["end"])
-                frame[slot] = _span(text, lo, hi, span["confidence"])
+                frame[slot] = frame_span(text, lo, hi, span["confidence"])
                 break
         else:
             slot = "return_time" if _RETURN.search(text[:start]) else "time"
             if frame.get(slot) is None:
-                frame[slot] = _span(text, start, end, 1.0)
+                frame[slot] = frame_span(text, start, end, 1.0)
 
 
-
-def complete_places(text: str, frame: dict[str, dict | None], resolve) -> None:
-    """A place span the tagger cut inside a station's or an airport's name ("Penn" of "Penn Station", "london
-    kings" of "london kings cross") grows over the next words (up to three) when the longer name resolves to
-    a station or a named airport and the shorter one does not, never into another span."""
-    taken = [s for s in frame.values() if s]
-    for slot in ("departure", "destination"):
-        span = frame.get(slot)
-        if not span:
-            continue
-        best = None
-        words = re.finditer(r"[A-Za-z0-9'\u2019-]+", text[span["end"]:])
-        end = span["end"]
-        for _, m in zip(range(3), words):
-            if text[end:span["end"] + m.start()].strip():
-                break  # only spaces between the words of a name
-            end = span["end"] + m.end()
-            if any(o is not span and o["start"] < end and span["start"] < o["end"] for o in taken):
-                break
-            found = resolve(text[span["start"]:end])
-            if found and (found.get("station") or len(found["airports"]) == 1):
-                best = end
-        if best is not None and not (resolve(span["text"]) or {}).get("station"):
-            frame[slot] = _span(text, span["start"], best, span["confidence"])

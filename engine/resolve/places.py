@@ -183,6 +183,10 @@ class PlaceIndex:
         self.by_name = self._airport_names()
         self.towns = towns.load(fold)
         self._state_codes = {v: k.upper() for k, v in US_STATES.items()}
+        self._in_joint_names: dict[str, list[dict]] = {}  # a word -> the airports of joint names holding it
+        for k, aps in self.by_city.items():
+            for w in set(k.split()) if " " in k else ():
+                self._in_joint_names.setdefault(w, []).extend(aps)
 
     def _airport_names(self) -> dict[str, str]:
         """Folded airport names -> IATA code, from airportsdata's names less their city and the generic words
@@ -230,7 +234,7 @@ class PlaceIndex:
         town = towns.choose(self.towns.get(city, []), self._state_codes.get(subd) if subd else None, country)
         if town is None:
             return None
-        joint = [a for k, aps in self.by_city.items() if city in k.split() and k != city for a in aps
+        joint = [a for a in self._in_joint_names.get(city, [])
                  if a["country"] == town.country and (town.country != "US" or a["subd"] == self._state_name(town))]
         return {"city": town.name, "country": town.country, "airports": [a["iata"] for a in joint[:3]]}
 
@@ -254,10 +258,6 @@ class PlaceIndex:
         place = self.resolve(city) if fold(city) != key else None
         return place and {**place, "station": station}
 
-    def _transliterated(self, raw: str) -> str | None:
-        """The key of a name in another script, when it is exactly a city a traveller flies to; else None."""
-        key = fold(anyascii(raw))
-        return key if key in self.flown_to else None
 
     def _known(self, key: str) -> bool:
         return key in self.by_city or key in self.aliases or key in METRO_AIRPORTS
@@ -294,8 +294,8 @@ class PlaceIndex:
         """``{"city", "country", "airports"}`` for a place name, or None when unknown."""
         raw = text.strip().strip(".,!? ")
         key = fold(raw)
-        if key != fold(anyascii(raw)):  # letters of another script: exact look-up of the transliteration only
-            key = self._transliterated(raw) or ""
+        if key != (latin := fold(anyascii(raw))):  # another script: its transliteration, exactly a city flown to
+            key = latin if latin in self.flown_to else ""
         if not key:
             return None
         if re.fullmatch(r"[a-z]{3}", key) and (raw.isupper() or key not in WORDS_NOT_CODES):
