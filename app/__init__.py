@@ -47,12 +47,13 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     model_dir = Path(model_dir or settings.model_dir)
     if settings.model_sha256 and predictor is None:
         pinned(model_dir, settings.model_sha256)
-    parser = load_parser(model_dir, settings.backend, settings.scope_threshold, settings.language_threshold, predictor)
+    parser = load_parser(model_dir, settings.backend, settings.scope_threshold, settings.language_threshold, predictor,
+                         settings.zh_model_dir)
     app.extensions["predictor"] = parser.predictor
     app.extensions["parser"] = parser
     # the sync worker serves one request at a time: nothing to batch with
     max_batch = 1 if settings.worker_class == "sync" else settings.max_batch
-    app.extensions["batcher"] = Batcher(parser.predictor, max_batch, settings.max_wait_us)
+    app.extensions["batcher"] = Batcher(parser, max_batch, settings.max_wait_us)  # its predict_batch: per language
     warm_up_dates()
     app.extensions["openapi"] = openapi.build_spec()
     register_error_handlers(app)

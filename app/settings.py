@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from engine.artifact import COMMITTED_DIR
+from engine.artifact import COMMITTED_DIR, COMMITTED_ZH_DIR
 from engine.predict import BACKENDS
 
 Backend = Literal[BACKENDS]  # type: ignore[valid-type]
@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     bind: str = Field("0.0.0.0:8000", description="address gunicorn listens on")
     workers: int = Field(2, ge=1, description="gunicorn worker processes (the model loads once before forking)")
     model_dir: Path = Field(COMMITTED_DIR, description="model artifact to serve")
+    zh_model_dir: Path | None = Field(COMMITTED_ZH_DIR, description="Chinese model artifact (empty: Chinese is "
+                                                                    "answered as another language)")
     backend: Backend = Field("onnx", description="what runs the network: onnx or onnx-int8")
     api_key: str | None = Field(None, description="require this key on the parsing endpoints")
     worker_timeout: int = Field(30, ge=1, description="seconds before a stuck worker is replaced")
@@ -63,6 +65,11 @@ class Settings(BaseSettings):
                                                                      "value null, unresolved: deadline)")
     language_threshold: float = Field(0.7, gt=0, le=1, description="confidence at or over which a text is read "
                                                                   "as another language than English")
+
+    @field_validator("zh_model_dir", mode="before")
+    @classmethod
+    def _no_chinese(cls, v):
+        return None if isinstance(v, str) and v.strip().lower() in ("", "none", "off") else v
 
     @field_validator("api_key")
     @classmethod

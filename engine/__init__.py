@@ -18,21 +18,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from .calibration import Calibration
+from .chinese import ChineseReader
 from .language import THRESHOLD as LANGUAGE_THRESHOLD
 from .language import LanguageDetector
 from .parser import Parser
 from .predict import Predictor
 from .resolve.places import PlaceIndex
+from .resolve.zh_places import ChinesePlaces
 
 
 def load_parser(model_dir: str | Path, backend: str = "onnx", scope_threshold: float | None = None,
-                language_threshold: float = LANGUAGE_THRESHOLD, predictor: Predictor | None = None) -> Parser:
-    """Everything a request needs, built once: the predictor, the place index, the language detector."""
+                language_threshold: float = LANGUAGE_THRESHOLD, predictor: Predictor | None = None,
+                zh_model_dir: str | Path | None = None) -> Parser:
+    """Everything a request needs, built once: the predictor, the place index, the language detector, and with
+    ``zh_model_dir`` the Chinese reader (:mod:`engine.chinese`)."""
     predictor = predictor or Predictor.from_dir(model_dir, backend, scope_threshold)
     art = predictor.artifact
-    return Parser(predictor, PlaceIndex(known_words=art.known_words()),
-                  LanguageDetector(set(art.words.items), language_threshold),
-                  Calibration.read(Path(model_dir), art.version))
+    places = PlaceIndex(known_words=art.known_words())
+    chinese = ChineseReader(Predictor.from_dir(zh_model_dir, backend), ChinesePlaces(places)) if zh_model_dir else None
+    return Parser(predictor, places, LanguageDetector(set(art.words.items), language_threshold),
+                  Calibration.read(Path(model_dir), art.version), chinese)
 
 
 __all__ = ["Parser", "Predictor", "load_parser"]

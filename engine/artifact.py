@@ -177,6 +177,7 @@ def crf_tensors(w_path: Path, config: TaggerConfig) -> dict:
 
 
 COMMITTED_DIR = Path(__file__).resolve().parents[1] / "model" / "artifacts" / "default"  # the shipped model
+COMMITTED_ZH_DIR = COMMITTED_DIR.parent / "zh"  # the shipped Chinese model (engine.chinese)
 
 
 def default_dir() -> Path:

@@ -14,7 +14,8 @@ from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates
 from .labels import OUT_OF_SCOPE
 from .mode import asks, is_taxi_only, mode_of, names_travel, supported_intent
 from .resolve.stations import mode_of_station
-from .language import ENGLISH, Detected, LanguageDetector
+from .chinese import ChineseReader
+from .language import ENGLISH, Detected, LanguageDetector, script_language
 from .predict import Prediction, Predictor
 from .resolve.dates import resolve_time
 from .resolve.duckling_time import ResolutionTimeout
@@ -48,6 +49,7 @@ class Parser:
     places: PlaceIndex
     language: LanguageDetector | None = field(default=None)  # None: every text is read as English
     calibration: Calibration | None = field(default=None)  # None: span confidences as the network gives them
+    chinese: ChineseReader | None = field(default=None)  # None: Chinese answered as another language
 
     def frame(self, pred: Prediction, expected_slot: str | None) -> dict[str, dict | None]:
         """Best span per frame slot (and return_time), time spans completed (:mod:`engine.timespans`);
@@ -194,6 +196,8 @@ class Parser:
         within a travel dialogue: a short reply ("Next Monday.", "NYC.") is not judged out of scope
         (alone it reads like any other service's date or place).
         """
+        if pred.reader == "zh" and self.chinese is not None:
+            return self.chinese.result(pred, reference, expected_slot)
         language = self.language_of(pred)
         words = [t.text for t in pred.tokens]
         scope = self.scope(pred, language, words, expected_slot)
@@ -274,8 +278,22 @@ class Parser:
                                           pred.text, "atis_flight")
         return {"name": intent_name(name), "confidence": round(conf, 4)}
 
+    def predict_batch(self, texts: list[str]) -> list[Prediction]:
+        """The predictions for ``texts``: Chinese ones (when the Chinese reader is loaded) from its model, the rest
+        from the English one, one batched call each; each prediction says whose it is (``reader``)."""
+        chinese = [i for i, t in enumerate(texts) if self.chinese is not None and script_language(t) == "zh"]
+        if not chinese:
+            return self.predictor.predict_batch(texts)
+        preds: list = [None] * len(texts)
+        zh = set(chinese)
+        english = [i for i in range(len(texts)) if i not in zh]
+        for i, p in zip(english, self.predictor.predict_batch([texts[i] for i in english]) if english else []):
+            preds[i] = p
+        for i, p in zip(chinese, self.chinese.predictor.predict_batch([texts[i] for i in chinese])):
+            p.reader = "zh"
+            preds[i] = p
+        return preds
+
     def parse(self, texts: list[str], reference: datetime, expected_slot: str | None = None) -> list[r.ParseResult]:
-        """One batched model call for all ``texts``."""
-        return [self.result(p, reference, expected_slot) for p in self.predictor.predict_batch(texts)]
-
-
+        """One batched model call (per language) for all ``texts``."""
+        return [self.result(p, reference, expected_slot) for p in self.predict_batch(texts)]

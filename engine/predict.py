@@ -41,6 +41,7 @@ class Prediction:
     frame_entities: list[Span] | None = None
     out_of_scope_probability: float | None = None  # None: the model has no out_of_scope intent
     out_of_scope: bool = False  # judged not a travel request: the served frame stays empty
+    reader: str = "en"  # the language whose model made it ("zh": engine.chinese answers it)
 
     @property
     def slot_entities(self) -> list[Span]:

@@ -21,17 +21,22 @@ from .safe_text import INVISIBLE, without_invisible
 # Combining marks belong to the letter before them ("e" + U+0301 is one letter).
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 
+# Chinese is read one character at a time (the Chinese tagger is character-level: Chinese has no spaces
+# between words); each Han character is a token of its own, folded to its Simplified form.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+
 # Zero-width characters and soft hyphens inside a word keep it whole ("Bos\u200bton" is one word, "boston").
-# A piece is either a clock time, an arrow, a run of letters/digits with internal
+# A piece is either a clock time, an arrow, one Han character, a run of other letters/digits with internal
 # apostrophes or dots ("o'clock", "i'd", "st."), or one other visible character.
 _PIECE = re.compile(
     r"""
       (?P<clock>\d{1,2}[:.]\d{2}(?![\d]))             # 2:45, 9.30
     | (?P<arrow>-+>|=+>|[\u2192\u27f6\u2794\u279c\u279d\u279e\u27a1]\ufe0f?|>(?=\s*\w))  # "SF -> LA", "SF → LA": "to"
+    | (?P<han>[{han}])                                # one Chinese character
     | (?P<word>{letters}(?:['\u2019\u2018]{letters})*)  # words, contractions
     | (?P<other>\S)                                   # punctuation, symbols, emoji
-    """.replace("{letters}", r"(?:[^\W_]|[{marks}])(?:[{invisible}]*(?:[^\W_]|[{marks}]))*")
-     .replace("{marks}", _MARKS).replace("{invisible}", INVISIBLE),
+    """.replace("{letters}", r"(?:(?![{han}])[^\W_]|[{marks}])(?:[{invisible}]*(?:(?![{han}])[^\W_]|[{marks}]))*")
+     .replace("{marks}", _MARKS).replace("{invisible}", INVISIBLE).replace("{han}", HAN),
     re.VERBOSE,
 )
 
@@ -127,6 +132,19 @@ def ordinal_words(n: int) -> list[str]:
     return [_TENS[tens], _ORDINAL_UNITS[units]]
 
 
+@lru_cache(maxsize=None)
+def _t2s():
+    import opencc  # OpenCC's character table (t2s): one character in, one out, so offsets stay exact
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(char: str) -> str:
+    """One Han character in its Simplified form (itself when it has none or OpenCC gives more than one)."""
+    out = _t2s().convert(char)
+    return out if len(out) == 1 else char
+
+
 @lru_cache(maxsize=65_536)
 def _normalise(surface: str, kind: str) -> tuple[tuple[str, int, int, int], ...]:
     """One surface piece as zero or more (text, start, end, shape), offsets relative to the piece.
@@ -137,6 +155,8 @@ def _normalise(surface: str, kind: str) -> tuple[tuple[str, int, int, int], ...]
         return ()  # punctuation, symbols and emoji carry no slot value here
     if kind == "arrow":
         return (("to", 0, len(surface), 1),)  # "Boston -> NYC" reads as "boston to nyc"
+    if kind == "han":
+        return ((simplified(surface), 0, len(surface), 1),)  # 臺 -> 台: Traditional and Simplified read alike
     end = len(surface)
     text = without_invisible(unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).lower())
     if not text:

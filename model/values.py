@@ -1,13 +1,16 @@
 """Score the value resolvers on the project's values set: share right per kind.
 
     python -m model.values [--show] [--set tests/fixtures/values/values.jsonl]
+    python -m model.values --set tests/fixtures/values/values_zh.jsonl   # the Chinese set
 
 The set (``tests/fixtures/values/values.jsonl``, written for this project before the resolvers were
 changed against it) holds phrases a traveller types, each with the value expected at the reference
 moment below. Kinds: ``date``, ``relative``, ``range``, ``time_of_day``, ``holiday`` (a time
 phrase: ``value`` and ``grain`` as the answer's time slot carries them, ``null`` where the phrase
 names no bookable day), ``place``, ``city_code``, ``typo`` (``airport``: the first airport the
-answer must list) and ``non_place`` (``airport: null``: the answer must not invent a place).
+answer must list) and ``non_place`` (``airport: null``: the answer must not invent a place). Rows with
+``"lang": "zh"`` (``values_zh.jsonl``) are Chinese phrases, resolved as the Chinese reader resolves them
+(:mod:`engine.resolve.zh_time`, :mod:`engine.resolve.zh_places`; kinds also ``airport_name``, ``station``).
 
 ``--show`` prints every miss. Resolution cost per phrase (p50 over the set, after one warm-up
 pass) is printed with the scores.
@@ -33,6 +36,8 @@ from zoneinfo import ZoneInfo
 from engine.artifact import COMMITTED_DIR, read_config
 from engine.resolve.dates import resolve_time
 from engine.resolve.places import PlaceIndex
+from engine.resolve.zh_places import ChinesePlaces
+from engine.resolve.zh_time import locale_of, resolve_zh
 
 VALUES_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "values" / "values.jsonl"
 REFERENCE = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/New_York"))  # a Wednesday
@@ -50,11 +55,22 @@ def known_words(artifact_dir: Path = COMMITTED_DIR) -> frozenset[str]:
 
 def answer(row: dict, places: PlaceIndex, reference: datetime = REFERENCE):
     """What the resolvers answer for one row, in the row's own terms."""
+    chinese = row.get("lang") == "zh"
     if row["kind"] in TIME_KINDS:
-        found = resolve_time(row["text"], reference)
+        found = resolve_zh(row["text"], reference, locale=locale_of(row["text"])) if chinese else \
+            resolve_time(row["text"], reference)
         return {"value": found["value"], "grain": found["grain"]} if found else {"value": None, "grain": None}
-    found = places.resolve(row["text"])
+    found = _chinese(places).resolve(row["text"]) if chinese else places.resolve(row["text"])
     return {"airport": found["airports"][0] if found and found["airports"] else None}
+
+
+_zh_places: dict[int, ChinesePlaces] = {}
+
+
+def _chinese(places: PlaceIndex) -> ChinesePlaces:
+    if id(places) not in _zh_places:
+        _zh_places[id(places)] = ChinesePlaces(places)
+    return _zh_places[id(places)]
 
 
 def expected(row: dict) -> dict:

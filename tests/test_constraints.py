@@ -155,7 +155,9 @@ def test_english_with_places_in_their_own_spelling_is_english(client, row):
 @pytest.mark.parametrize("row", rows("other_languages.jsonl"), ids=lambda r: r["text"][:30])
 def test_other_languages_are_still_answered_as_such(client, row):
     body = parse(client, row["text"])
-    assert body["language"]["code"] == row["language"] and not body["in_scope"]
+    assert body["language"]["code"] == row["language"]
+    # Chinese has a reader of its own (engine.chinese): its travel requests are answered; the rest are not
+    assert body["in_scope"] == (row["language"] == "zh")
 
 
 # -- typed date words -------------------------------------------------------------------------------------

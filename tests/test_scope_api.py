@@ -25,6 +25,9 @@ def test_non_english_text_answers_its_language_and_no_frame(http, live_url, row)
     body = r.json()
     ANSWER.validate_python(body)
     assert body["language"]["code"] == row["language"] and body["language"]["confidence"] >= 0.7
+    if row["language"] == "zh":  # Chinese has its own reader (engine.chinese): these are travel requests
+        assert body["in_scope"] is True and body["slots"]["destination"] is not None
+        return
     assert body["in_scope"] is False and body["out_of_scope"]["reason"] == "language"
     assert body["slots"] == EMPTY and body["return_time"] is None and body["entities"] == []
     assert body["missing"] == ["departure", "destination", "time"] and body["intent"]["name"] == "out_of_scope"

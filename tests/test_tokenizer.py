@@ -32,8 +32,17 @@ def test_normalises_what_people_type(text, expected):
 def test_other_scripts_and_emoji_do_not_break_offsets():
     text = "飞往台北 ✈️ cafe\u0301 \u05e9\u05dc\u05d5\u05dd"
     toks = tokenize(text)
-    assert [text[t.start:t.end] for t in toks] == ["飞往台北", "cafe\u0301", "\u05e9\u05dc\u05d5\u05dd"]
-    assert toks[1].text == "café"
+    # Chinese is read a character at a time (the Chinese tagger is character-level)
+    assert [text[t.start:t.end] for t in toks] == ["飞", "往", "台", "北", "cafe\u0301", "\u05e9\u05dc\u05d5\u05dd"]
+    assert toks[4].text == "café"
+
+
+def test_chinese_characters_are_tokens_read_as_simplified_with_exact_offsets():
+    text = "我要從臺北到高雄 明天8:30"
+    toks = tokenize(text)
+    assert [t.text for t in toks] == ["我", "要", "从", "台", "北", "到", "高", "雄", "明", "天", "830"]
+    assert all(text[t.start:t.end] in (t.text, "從", "臺", "8:30") for t in toks)
+    assert [t.text for t in tokenize("fly to 台北 tomorrow")] == ["fly", "to", "台", "北", "tomorrow"]
 
 
 def test_empty_and_punctuation_only():

@@ -2,7 +2,8 @@
 
 Run by :mod:`engine.resolve.duckling_time` as ``python duckling_child.py <zoneinfo dir>`` (by path,
 so it imports Duckling and the standard library only). It says ``{"ready": true}`` once Duckling is
-loaded, then for each ``{"text", "ts"}`` (``ts``: the reference wall-clock time as UTC seconds)
+loaded, then for each ``{"text", "ts", "locale"?}`` (``ts``: the reference wall-clock time as UTC seconds;
+``locale``: ``EN`` by default, ``ZH_CN``, ``ZH_TW``, ``ZH_HK`` for Chinese, whose holidays differ by region)
 answers ``{"found": [...]}`` -- Duckling's time entities -- or ``{"error": "..."}``. A panic in the
 binding is answered as an error; the process ends at end of input (its worker gone).
 """
@@ -16,7 +17,14 @@ def main(zoneinfo_dir: str) -> None:
     import duckling  # starts the Haskell runtime in this process
 
     zones = duckling.load_time_zones(zoneinfo_dir)
-    locale = duckling.default_locale_lang(duckling.parse_lang("EN"))
+    locales = {"EN": duckling.default_locale_lang(duckling.parse_lang("EN"))}
+
+    def locale_of(name: str):
+        if name not in locales:
+            if name not in ("ZH_CN", "ZH_TW", "ZH_HK"):
+                raise ValueError(f"unknown locale {name!r}")
+            locales[name] = duckling.parse_locale(name, duckling.default_locale_lang(duckling.parse_lang("ZH")))
+        return locales[name]
     dims = duckling.parse_dimensions(["time"])
     out = sys.stdout
     out.write('{"ready": true}\n')
@@ -24,6 +32,7 @@ def main(zoneinfo_dir: str) -> None:
     for line in sys.stdin:
         try:
             req = json.loads(line)
+            locale = locale_of(req.get("locale", "EN"))
             context = duckling.Context(duckling.parse_ref_time(zones, "UTC", int(req["ts"])), locale)
             answer = {"found": duckling.parse(req["text"], context, dims, False)}
         except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException

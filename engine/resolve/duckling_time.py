@@ -132,11 +132,12 @@ class _Child:
                     raise NotReady("the Duckling process is still loading") from exc
                 raise
 
-    def parse(self, text: str, ts: int, deadline: float) -> list[dict]:
+    def parse(self, text: str, ts: int, deadline: float, locale: str = "EN") -> list[dict]:
         self.wait_ready(deadline)
         if deadline - time.monotonic() < 0.001:
             raise NotReady("no time left to ask Duckling")
-        os.write(self.wfd, json.dumps({"text": text, "ts": ts}).encode() + b"\n")
+        request = {"text": text, "ts": ts} | ({"locale": locale} if locale != "EN" else {})
+        os.write(self.wfd, json.dumps(request, ensure_ascii=False).encode() + b"\n")
         answer = self._line(deadline)
         if "error" in answer:
             log.warning("Duckling could not read a phrase: %s", answer["error"])
@@ -166,7 +167,7 @@ class _Resolver:
         self.child: _Child | None = None
         self.kills = 0
 
-    def parse(self, text: str, wall: datetime) -> list[dict]:
+    def parse(self, text: str, wall: datetime, locale: str = "EN") -> list[dict]:
         deadline = _deadline_now()
         if not self.lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise ResolutionTimeout("Duckling was busy until the deadline")
@@ -175,7 +176,7 @@ class _Resolver:
                 self.child = _Child()
             ts = int(wall.replace(tzinfo=timezone.utc).timestamp())
             try:
-                return self.child.parse(text, ts, deadline)
+                return self.child.parse(text, ts, deadline, locale)
             except NotReady:
                 raise  # a healthy child: kept for the next request
             except (ResolutionTimeout, OSError, ValueError) as exc:
@@ -230,16 +231,17 @@ def _reading(value: dict, body: str) -> Reading | None:
 
 
 @lru_cache(maxsize=4096)
-def readings(text: str, wall: datetime) -> tuple[Reading, ...]:
+def readings(text: str, wall: datetime, locale: str = "EN") -> tuple[Reading, ...]:
     """Duckling's readings of the time expression that covers most of ``text`` (its alternatives in
-    Duckling's order: the first is its favourite), at the naive wall-clock reference ``wall``.
+    Duckling's order: the first is its favourite), at the naive wall-clock reference ``wall``; ``locale``
+    ``EN``, or ``ZH_CN``/``ZH_TW``/``ZH_HK`` for Chinese.
 
     Raises :class:`TooLong` for a phrase over :data:`MAX_CHARS` (or its piece caps) and :class:`ResolutionTimeout` when no
     answer came before the deadline (neither is cached: only answers are)."""
     text = for_native(text)
     if len(text) > MAX_CHARS or len(_PIECE.findall(text)) > MAX_PIECES or len(_LINK.findall(text)) > MAX_LINKS:
         raise TooLong(f"{len(text)} characters, more pieces than Duckling is given")
-    found = [e for e in _get().parse(text, wall) if e.get("dim") == "time"]
+    found = [e for e in _get().parse(text, wall, locale) if e.get("dim") == "time"]
     if not found:
         return ()
     best = max(found, key=lambda e: e["end"] - e["start"])
