@@ -36,7 +36,10 @@ def version():
     if "other_dev" in art.metrics:  # percent of clearly non-travel turns answered with a slot / out of scope
         metrics["sgd_other_dev_non_travel"] = art.metrics["other_dev"]
     predictor = current_app.extensions["predictor"]
+    chinese = current_app.extensions["parser"].chinese
     return jsonify(name=art.name, version=art.version,
                    trained_on={k: str(v) for k, v in art.meta.get("trained_on", {}).items()}, metrics=metrics,
                    out_of_scope_threshold=predictor.scope_threshold if predictor.has_scope else None,
-                   languages=list(LANGUAGE_CODES))
+                   languages=list(LANGUAGE_CODES), reads=["en"] + (["zh"] if chinese else []),
+                   chinese_model={"name": chinese.predictor.name, "version": chinese.predictor.version}
+                   if chinese else None)

@@ -148,7 +148,7 @@ class RasaEntity(BaseModel):
 class RasaParseResponse(BaseModel):
     text: str
     intent: Intent = Field(description="out_of_scope for a turn that is not a travel request; nlu_fallback for "
-                                       "one not in English (Rasa's fallback intent).")
+                                       "one in a language the service does not read (Rasa's fallback intent).")
     intent_ranking: list[Intent] = Field(description="The answered intent first, then the model's ranking "
                                                      "(out_of_scope among them).")
     entities: list[RasaEntity]
@@ -163,8 +163,11 @@ class VersionInfo(BaseModel):
     out_of_scope_threshold: float | None = Field(
         description="P(out_of_scope) at or over which a turn is answered out of scope; null for a model "
                     "without an out_of_scope intent.")
-    languages: list[str] = Field(description="The languages the detector tells apart (ISO 639-1); the model "
-                                             "reads English only.")
+    languages: list[str] = Field(description="The languages the detector tells apart (ISO 639-1).")
+    reads: list[str] = Field(description="The languages answered with a frame: en, and zh when the Chinese model "
+                                         "is loaded (SLOT_ZH_MODEL_DIR); the others are answered out of scope.")
+    chinese_model: dict[str, str] | None = Field(description="The Chinese model's name and version; null when "
+                                                             "none is loaded.")
 
 
 class Problem(BaseModel):

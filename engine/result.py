@@ -109,7 +109,7 @@ class OutOfScope(TypedDict):
     __pydantic_config__ = _CLOSED  # type: ignore[misc]
     reason: Annotated[Literal["not_travel", "language"], Field(
         description="not_travel: the model judged it not a flight, bus or train request (P(out_of_scope) at or "
-                    "over SLOT_SCOPE_THRESHOLD); language: not in English, the language the model reads.")]
+                    "over SLOT_SCOPE_THRESHOLD); language: not in a language the service reads (English; Chinese with the Chinese model).")]
     confidence: Annotated[float, Field(ge=0, le=1, description="P(out_of_scope) from the model, or the language "
                                                                "detector's confidence in the detected language.")]
 
@@ -135,7 +135,7 @@ class ParseResult(TypedDict):
 
     __pydantic_config__ = _CLOSED  # type: ignore[misc]
     text: str
-    in_scope: Annotated[bool, Field(description="false: not a travel request, or not in English; the frame is "
+    in_scope: Annotated[bool, Field(description="false: not a travel request, or not in English or Chinese; the frame is "
                                                 "then empty.")]
     out_of_scope: Annotated[OutOfScope | None, Field(description="Why the turn is out of scope; null when in scope.")]
     language: Language
