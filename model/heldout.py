@@ -13,7 +13,8 @@ and never used to choose a recipe:
 * ``other.jsonl`` — 50 non-travel turns (restaurants, weather, media, banking, small talk):
   the share answered with a departure or destination, with any frame slot, and out of scope.
 * ``languages.jsonl`` — 24 turns in Spanish, French, German, Italian, Portuguese, Chinese,
-  Japanese and Korean: the share answered with the right ``language`` and no frame slot.
+  Japanese and Korean: the share answered with the right ``language`` and no frame slot, by the English
+  model alone (the parser is loaded without the Chinese reader; Chinese is scored by ``model.zh_evaluate``).
 """
 from __future__ import annotations
 

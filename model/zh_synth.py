@@ -2,7 +2,7 @@
 
 CrossWOZ (the one Chinese corpus here) holds Beijing taxi and metro turns between points of interest, and
 no dates: nothing of "11月2日从台北飞高雄" or "下周五下午的高铁去上海". This module writes such requests
-from templates written for the project -- clauses for each frame slot around an opener, in the phrasing of
+from templates written for the project -- clauses for each frame slot around an opener (and short answers to a bot's question: a place or a time alone), in the phrasing of
 mainland China, Taiwan and Hong Kong (高铁/高鐵, 航班/班機, 机票, 火车, 客运, 大巴, 来回/往返, 出发, 到达/抵達)
 -- with the character spans of what was filled in. Places are drawn from the GeoNames Chinese city names
 (``engine/resolve/data/zh_places.tsv``, CC BY 4.0), the stations and airports of
@@ -40,9 +40,14 @@ CLOSERS = ["", "", "", "", "，谢谢", "谢谢", "吗", "？", "。", "，两�
            "，越早越好", "，便宜一点的", "的票", "，单程", "吧"]
 DEPART = ["从{dep}出发", "从{dep}", "{dep}出发", "离开{dep}", "由{dep}出发", "我在{dep}", "在{dep}上车", "从{dep}走"]
 ARRIVE = ["到{dst}", "去{dst}", "到达{dst}", "前往{dst}", "回{dst}", "抵达{dst}", "飞{dst}", "往{dst}"]
-BOTH = ["从{dep}到{dst}", "从{dep}去{dst}", "{dep}到{dst}", "{dep}去{dst}", "{dep}飞{dst}", "{dep}至{dst}",
-        "{dep}-{dst}", "{dep}—{dst}", "{dep}往{dst}", "由{dep}前往{dst}", "从{dep}回{dst}", "{dep}到{dst}的",
-        "{dep}→{dst}", "去{dst}，从{dep}出发", "到{dst}，{dep}出发"]
+# "from A <verb> B": 从/由/自 (or nothing) before the departure, a verb of going between the two
+FROM = ["从", "从", "由", "", "", "自"]
+VERBS = ["到", "到", "去", "飞", "飞往", "飞到", "至", "往", "前往", "回", "出发到", "出发去", "坐高铁去", "坐火车到",
+         "坐飞机去", "搭大巴去", "坐动车到", "搭高铁到", "坐客运到", "直飞", "-", "—", "→", "到达"]
+BOTH_REVERSED = ["去{dst}，从{dep}出发", "到{dst}，{dep}出发", "去{dst} 从{dep}走", "到{dst}的，从{dep}"]
+SHORT = ["{dst}", "{dst}吧", "到{dst}", "去{dst}", "{dst}。", "{time}", "{time}的", "{time}走", "{time}出发", "就{time}",
+         "{dst}，{time}"]
+SHORT_SHARE = 0.06
 WHEN = ["{time}", "{time}", "{time}的", "{time}出发", "{time}走", "{time}以后", "{time}之前", "{time}左右", "在{time}",
         "{time}前后"]
 RETURN = ["{ret}回来", "{ret}返回", "{ret}回", "回程{ret}", "返程是{ret}", "{ret}的回程"]
@@ -173,8 +178,10 @@ def request(rng: random.Random) -> tuple[str, str]:
     mode = rng.choice(["flight", "flight", "train", "train", "bus"])
     ticket = rng.choice(TICKETS[mode])
     r = rng.random()
-    if r < 0.55:
-        places = rng.choice(BOTH)
+    if r < 0.5:
+        places = rng.choice(FROM) + "{dep}" + rng.choice(VERBS) + "{dst}" + rng.choice(["", "", "", "的"])
+    elif r < 0.55:
+        places = rng.choice(BOTH_REVERSED)
     elif r < 0.8:
         places = rng.choice(ARRIVE) if rng.random() < 0.7 else rng.choice(GO[mode]) + "{dst}"
     else:
@@ -229,6 +236,9 @@ def generate(rng: random.Random) -> Example:
         text, spans = fill(rng.choice(NEGATIVE), values)
         text = as_typed(text, spans, rng)
         return example(text, [], OUT_OF_SCOPE)
+    if rng.random() < SHORT_SHARE:  # an answer to the bot's question: a place or a time alone
+        text, spans = fill(rng.choice(SHORT), values)
+        return example(as_typed(text, spans, rng), spans, BOOKING)
     template, _mode = request(rng)
     text, spans = fill(template, values)
     return example(as_typed(text, spans, rng), spans, BOOKING)

@@ -4,7 +4,8 @@
 
 The same network as English (:class:`model.network.JointTagger`: the families of ``--cell``, the CRF output
 layer) over characters: each Han character is a token (:mod:`engine.tokenizer`), Traditional read as
-Simplified. One head tags the frame slots directly (departure, destination, time, return_time); the intent
+Simplified; with ``--gazetteer`` each character also says whether it is inside a known Chinese city name
+(GeoNames' names, :mod:`engine.resolve.zh_places`; the list is stored in the artifact). One head tags the frame slots directly (departure, destination, time, return_time); the intent
 head tells a booking (``atis_flight``), a taxi or metro ride (``atis_ground_service``) and a turn that is not
 travel (``out_of_scope``) apart. Each epoch shows the CrossWOZ train turns (less the held-out dialogues) and
 ``--synth`` requests generated afresh (:mod:`model.zh_synth`). The epoch is chosen on CrossWOZ train
@@ -29,6 +30,8 @@ import torch.nn as nn
 
 from engine.frame import FRAME_TAGS
 from engine.labels import OUT_OF_SCOPE
+from engine.lexicon import Gazetteer
+from engine.resolve import zh_places
 from engine.tokenizer import SHAPES
 from engine.vocab import Vocab
 
@@ -54,7 +57,7 @@ def options(argv: list[str] | None = None) -> TrainOptions:
     """The English options with the Chinese recipe's defaults (any of them overridable on the command line)."""
     defaults = {"cell": "lstm", "hidden": 128, "emb_dim": 64, "char_filters": 0, "word_dropout": 0.05,
                 "synth": 6000, "crf": "both", "holdout": 0.15, "epochs": 12, "patience": 4, "schedule": "cosine",
-                "lr": 3e-3, "seed": 1, "threads": 1, "name": "zh-charbilstm"}
+                "lr": 3e-3, "seed": 1, "threads": 1}
     p = TrainOptions.parser(__doc__)
     p.set_defaults(**defaults)
     return TrainOptions(**vars(p.parse_args(argv)))
@@ -66,11 +69,14 @@ def build(args: TrainOptions, train: list) -> art_io.Artifact:
     words = Vocab.build(vocab_text)
     tags = FRAME_TAGS
     intents = sorted({zh_synth.BOOKING, zh_synth.GROUND, OUT_OF_SCOPE})
+    gazetteer = Gazetteer(sorted(zh_places.cities())) if args.gazetteer else None  # the Chinese city names
     config = TaggerConfig(vocab_size=len(words), n_tags=len(tags), n_intents=len(intents), n_chars=0,
                           cell=args.cell, layers=args.layers, bidirectional=not args.unidirectional,
                           emb_dim=args.emb_dim, char_filters=0, hidden=args.hidden, dropout=args.dropout,
-                          n_shapes=0 if args.no_shape else len(SHAPES), crf=args.crf)
-    return art_io.Artifact(JointTagger(config).to(args.device), words, None, tags, intents, [], name=args.name)
+                          n_shapes=0 if args.no_shape else len(SHAPES), crf=args.crf, gazetteer=gazetteer is not None)
+    name = args.name or f"zh-char-{'' if args.unidirectional else 'bi'}{args.cell}"
+    return art_io.Artifact(JointTagger(config).to(args.device), words, None, tags, intents, [], name=name,
+                           gazetteer=gazetteer)
 
 
 def fit(args, artifact, train, select_travel, select_other, counts) -> list[dict]:
