@@ -35,7 +35,7 @@ def create_app(model_dir: str | Path | None = None, predictor: Predictor | None 
     ``SLOT_BACKEND``, ``SLOT_API_KEY``, …); ``model_dir`` overrides its model directory. A missing
     or corrupt artifact raises ``ArtifactError`` naming the file, and a bad setting
     :class:`StartupError` naming the variable, so the server never starts half up. The network
-    runs in ONNX Runtime (``SLOT_BACKEND=onnx`` or ``onnx-int8``).
+    runs in ONNX Runtime (``SLOT_BACKEND=onnx-int8``, the default, or ``onnx``).
     """
     settings = settings or load_settings()
     app = Flask(__name__)

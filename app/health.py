@@ -40,6 +40,6 @@ def version():
     return jsonify(name=art.name, version=art.version,
                    trained_on={k: str(v) for k, v in art.meta.get("trained_on", {}).items()}, metrics=metrics,
                    out_of_scope_threshold=predictor.scope_threshold if predictor.has_scope else None,
-                   languages=list(LANGUAGE_CODES), reads=["en"] + (["zh"] if chinese else []),
+                   backend=predictor.backend, languages=list(LANGUAGE_CODES), reads=["en"] + (["zh"] if chinese else []),
                    chinese_model={"name": chinese.predictor.name, "version": chinese.predictor.version}
                    if chinese else None)

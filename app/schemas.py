@@ -163,6 +163,7 @@ class VersionInfo(BaseModel):
     out_of_scope_threshold: float | None = Field(
         description="P(out_of_scope) at or over which a turn is answered out of scope; null for a model "
                     "without an out_of_scope intent.")
+    backend: str = Field(description="What runs the network: onnx-int8 (int8 weights, the default) or onnx (float).")
     languages: list[str] = Field(description="The languages the detector tells apart (ISO 639-1).")
     reads: list[str] = Field(description="The languages answered with a frame: en, and zh when the Chinese model "
                                          "is loaded (SLOT_ZH_MODEL_DIR); the others are answered out of scope.")

@@ -8,7 +8,10 @@ SGD-travel train. sgd-other dev (when present): of the clearly non-travel turns,
 answered with a departure or destination, with any frame slot, and judged out of scope — for
 the model and the CRF peer.
 
-    python -m model.evaluate --data ../shared/data [--model DIR] [--backend onnx] [--no-crf] [--json]
+    python -m model.evaluate --data ../shared/data [--model DIR] [--backend onnx-int8] [--beside onnx] [--no-crf]
+
+The network runs as served (int8 weights, ``--backend onnx-int8``, the service's default) and, beside it,
+with float weights (``--beside onnx``; ``--beside none`` to skip): every set's headline figures side by side.
 """
 from __future__ import annotations
 
@@ -71,8 +74,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--data", type=Path, required=True, help="corpus root (holding atis/) or an ATIS split dir")
     p.add_argument("--model", type=Path, default=default_dir(), help="artifact directory")
     p.add_argument("--splits", nargs="+", default=["dev", "test"])
-    p.add_argument("--backend", choices=("onnx", "onnx-int8", "torch"), default="onnx",
-                   help="run the network in ONNX Runtime (as served), with int8 weights, or in PyTorch (the reference)")
+    p.add_argument("--backend", choices=("onnx", "onnx-int8", "torch"), default="onnx-int8",
+                   help="run the network with int8 weights (as served by default), float weights in ONNX Runtime, "
+                        "or in PyTorch (the reference)")
+    p.add_argument("--beside", choices=("onnx", "onnx-int8", "torch", "none"), default="onnx",
+                   help="also score this backend and print the headline figures side by side (none: skip)")
     p.add_argument("--json", action="store_true", help="print the full metrics as JSON")
     p.add_argument("--per-slot", action="store_true", help="also print per-slot F1")
     p.add_argument("--no-sgd", action="store_true", help="skip SGD-travel and sgd-other dev even when present")
@@ -154,10 +160,41 @@ def print_other(m: dict, peers: dict) -> None:
             print(f"{name.replace('_', ' '):<16}{c['with_place']:>9.2f}%{c['with_slot']:>9.2f}%{'-':>14}")
 
 
+HEADLINES = (("atis_dev", "ATIS dev slot F1", ("slot_f1",)), ("atis_test", "ATIS test slot F1", ("slot_f1",)),
+             ("atis_test", "ATIS test intent acc", ("intent_acc",)),
+             ("sgd_dev", "SGD-travel dev departure F1", ("departure", "f1")),
+             ("sgd_dev", "SGD-travel dev destination F1", ("destination", "f1")),
+             ("sgd_dev", "SGD-travel dev time F1", ("time", "f1")), ("sgd_dev", "SGD-travel dev micro F1", ("micro", "f1")),
+             ("other_dev", "sgd-other dev with dep/dest %", ("with_place",)))
+
+
+def headlines(results: dict) -> dict[str, float]:
+    out = {}
+    for key, label, path in HEADLINES:
+        value = results.get(key)
+        for k in path:
+            value = value.get(k) if isinstance(value, dict) else None
+        if value is not None:
+            out[label] = value
+    return out
+
+
+def print_beside(name: str, results: dict, other_name: str, other: dict) -> None:
+    a, b = headlines(results), headlines(other)
+    print(f"\n{'side by side':<32}{name:>12}{other_name:>12}{'diff':>8}")
+    for label in a:
+        if label in b:
+            print(f"{label:<32}{a[label]:>12.2f}{b[label]:>12.2f}{a[label] - b[label]:>+8.2f}")
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     predictor = load_predictor(args.model, args.backend)
     results = score_all(args, predictor)
+    beside = None
+    if args.beside not in ("none", args.backend):
+        beside = score_all(argparse.Namespace(**{**vars(args), "no_crf": True, "errors": 0}),
+                           load_predictor(args.model, args.beside))
     if args.record:
         record(args.model, results, args.backend)
     if args.json:
@@ -170,6 +207,8 @@ def main(argv: list[str] | None = None) -> dict:
         print_sgd(results["sgd_dev"], peers)
     if "other_dev" in results:
         print_other(results["other_dev"], peers)
+    if beside is not None:
+        print_beside(args.backend, results, args.beside, beside)
     return results
 
 
