@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import runtime
+from . import inputs, runtime
 from .artifact import Artifact, load
 from .labels import OUT_OF_SCOPE
-from .lexicon import lexicon_ids
 from .spans import Span, tags_to_spans
 from .tokenizer import Token, tokenize
+from .inputs import run_lengths
 from .vocab import MAX_WORD_CHARS, char_ids
 
 CHAR_CACHE_SIZE = 20_000  # words whose character features a predictor keeps
@@ -166,21 +166,6 @@ def calls(lengths: list[int], size: int | None = None, slack: float | None = Non
     return out
 
 
-def run_lengths(token_lists: list[list[Token]]) -> np.ndarray:
-    """(B,) each sentence's length as the network runs it: an empty text runs as one padding token."""
-    return np.fromiter((max(1, len(t)) for t in token_lists), np.int64, len(token_lists))
-
-
-def _pad(flat: np.ndarray, real: np.ndarray, T: int) -> np.ndarray:
-    """A call's real tokens' values in order, (N, ...) -> (B, T, ...), zero past each sentence's end."""
-    B = len(real)
-    if len(flat) == B * T:  # every sentence T long: nothing to pad
-        return flat.reshape(B, T, *flat.shape[1:])
-    out = np.zeros((B, T, *flat.shape[1:]), flat.dtype)
-    out[np.arange(T)[None, :] < real[:, None]] = flat
-    return out
-
-
 def _labelled(logp: np.ndarray, lengths: np.ndarray, penalties: tuple) -> tuple[np.ndarray, np.ndarray]:
     """A call's best paths (B, T) and each chosen tag's probability (B, T)."""
     paths = best_paths(logp, lengths, *penalties)
@@ -207,6 +192,11 @@ class Predictor:
     (:mod:`engine.runtime`), which is what the service uses; ``"onnx-int8"``
     runs them quantized to int8. (The PyTorch reference is the training lab's
     ``model.torch_backend.TorchPredictor``, a subclass.)
+
+    Another network plugs in through two methods a subclass may override, and nothing else:
+    :meth:`make_runtime` (what runs the network for a backend; None when the subclass runs it itself) and
+    :meth:`network_outputs` (token lists -> per call, the sentences' indices and the network's outputs).
+    Decoding, spans, intents and the out-of-scope decision stay this class's.
     """
 
     backends = BACKENDS
@@ -226,12 +216,12 @@ class Predictor:
         self.config = artifact.config
         self._set_penalties(artifact.crf)
         self.backend = backend
-        self._onnx = self._runtime(backend)
+        self._onnx = self.make_runtime(backend)
         self._char_cache: dict[str, np.ndarray] = {}  # word -> (F,) character features (ONNX path)
         # no warm-up here: an ONNX Runtime session built before gunicorn forks would be inherited by
         # the workers, and tearing it down there can hang their exit; post_fork warms each worker up
 
-    def _runtime(self, backend: str):
+    def make_runtime(self, backend: str):
         """What runs the network: the artifact's graphs (verified against its weights by artifact.load)."""
         if not self.artifact.graphs or not runtime.supported(self.config):
             raise ValueError("this artifact carries no ONNX graphs to run (Jordan networks, or graphs never "
@@ -280,24 +270,10 @@ class Predictor:
         return np.stack([found[w] for w in words])
 
     def _feeds(self, token_lists: list[list[Token]]) -> dict[str, np.ndarray]:
-        """ONNX inputs for one padded batch: words, shapes, glove, gaz (B, T) ids and char_feats (B, T, F), zero
-        past each sentence's end, and lengths (B,) (an empty text runs as one padding token)."""
-        art, cfg = self.artifact, self.config
-        real = np.fromiter(map(len, token_lists), np.int64, len(token_lists))
-        T = max(1, int(real.max()))  # an empty text runs as one padding token (run_lengths)
-        toks = [t for ts in token_lists for t in ts]
-        texts = [t.text for t in toks]
-        feeds = {"words": _pad(np.fromiter(map(art.words.id, texts), np.int64, len(texts)), real, T),
-                 "shapes": _pad(np.fromiter((t.shape for t in toks), np.int64, len(toks)), real, T),
-                 "lengths": run_lengths(token_lists)}
-        if cfg.n_chars:
-            feeds["char_feats"] = _pad(self._char_features(texts) if texts
-                                       else np.zeros((0, cfg.char_filters), np.float32), real, T)
-        if art.glove is not None or art.gazetteer is not None:
-            feeds |= lexicon_ids([[t.text for t in ts] for ts in token_lists], art.glove, art.gazetteer)
-        return feeds
+        """ONNX inputs for one padded batch (:func:`engine.inputs.feeds`), character features from the cache."""
+        return inputs.feeds(token_lists, self.artifact, self._char_features)
 
-    def _calls(self, token_lists: list[list[Token]]) -> list[tuple[list[int], dict[str, np.ndarray]]]:
+    def network_outputs(self, token_lists: list[list[Token]]) -> list[tuple[list[int], dict[str, np.ndarray]]]:
         """The network run over ``token_lists`` in calls (:func:`calls`): per call, the sentences' indices and
         the padded outputs: "tags" (B, T, n_tags) and "frame" (B, T, n_frame) log-probabilities, "intent"
         (B, n_intents) probabilities (as the training lab's ``model.network.probabilities`` computes them)."""
@@ -305,9 +281,9 @@ class Predictor:
                 for idx in calls([len(t) for t in token_lists])]
 
     def _scores(self, token_lists: list[list[Token]]) -> list[dict[str, np.ndarray]]:
-        """:meth:`_calls`'s outputs per sentence (rows past its length are padding)."""
+        """:meth:`network_outputs`'s outputs per sentence (rows past its length are padding)."""
         out: list[dict[str, np.ndarray]] = [{} for _ in token_lists]
-        for idx, res in self._calls(token_lists):
+        for idx, res in self.network_outputs(token_lists):
             for j, i in enumerate(idx):
                 out[i] = {k: v[j] for k, v in res.items()}
         return out
@@ -315,7 +291,7 @@ class Predictor:
     def predict_batch(self, texts: list[str]) -> list[Prediction]:
         token_lists = [tokenize(t) for t in texts]
         results: list[Prediction] = [None] * len(texts)  # type: ignore[list-item] - each filled below
-        for idx, res in self._calls(token_lists):
+        for idx, res in self.network_outputs(token_lists):
             lengths = run_lengths([token_lists[i] for i in idx])
             fine = _labelled(res["tags"], lengths, self._fine)
             frame = _labelled(res["frame"], lengths, self._frame) if "frame" in res else None

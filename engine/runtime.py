@@ -24,21 +24,11 @@ import os
 import numpy as np
 
 from .config import TaggerConfig
+from .inputs import graph_inputs, token_inputs  # noqa: F401 - token_inputs: the exporter's name for it
 
 
 def supported(config: TaggerConfig) -> bool:
     return config.cell != "jordan"
-
-
-def token_inputs(config: TaggerConfig) -> list[str]:
-    """The tagger graph's per-token inputs, in order (each (B, T), char_feats (B, T, F))."""
-    return (["words"] + (["char_feats"] if config.n_chars else []) + (["shapes"] if config.n_shapes else [])
-            + (["glove"] if config.glove_size else []) + (["gaz"] if config.gazetteer else []))
-
-
-def graph_inputs(config: TaggerConfig) -> list[str]:
-    """The tagger graph's inputs, in order: the per-token ones, then each sentence's length."""
-    return token_inputs(config) + ["lengths"]
 
 
 def quantized(graph: bytes) -> bytes:

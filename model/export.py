@@ -22,7 +22,9 @@ import torch.nn as nn
 
 from .artifact import load, save
 from .network import JointTagger, probabilities
-from engine.runtime import graph_inputs, supported, token_inputs
+from engine.inputs import example as example_inputs
+from engine.inputs import graph_inputs, token_inputs
+from engine.runtime import supported
 
 
 class _Padded(nn.Module):
@@ -73,11 +75,7 @@ def export_graphs(model: JointTagger) -> dict[str, bytes]:
     was_training = model.training
     inputs = graph_inputs(model.config)
     outputs = ["tags", "intent"] + (["frame"] if model.frame_head is not None else [])
-    B, T = 2, 3
-    example = {"words": torch.ones(B, T, dtype=torch.long), "shapes": torch.ones(B, T, dtype=torch.long),
-               "char_feats": torch.zeros(B, T, model.config.char_filters),
-               "glove": torch.ones(B, T, dtype=torch.long), "gaz": torch.ones(B, T, dtype=torch.long),
-               "lengths": torch.tensor([T, T - 1])}
+    example = {k: torch.from_numpy(v) for k, v in example_inputs(model.config).items()}
     axes = {k: {0: "B", 1: "T"} for k in inputs} | {"lengths": {0: "B"}}
     graphs = {"tagger": _export(_Padded(model), tuple(example[k] for k in inputs), inputs, outputs, axes)}
     if model.char_cnn is not None:

@@ -10,9 +10,10 @@ import torch.nn as nn
 
 from engine.frame import FRAME_TAGS
 from engine.labels import OUT_OF_SCOPE
-from engine.lexicon import Gazetteer, lexicon_ids
+from engine import inputs
+from engine.lexicon import Gazetteer
 from engine.tokenizer import SHAPES
-from engine.vocab import Vocab, encode_batch
+from engine.vocab import Vocab
 
 from . import artifact as art_io
 from .augment import drop_words, substitute_cities
@@ -73,7 +74,7 @@ def build(args: TrainOptions, c: Corpora) -> art_io.Artifact:
 def train_step(run: Run, batch: list[Example], rng: random.Random) -> torch.Tensor:
     """One batch's loss: city swapping, casing and word dropout applied, every head's loss added."""
     args, art, model = run.args, run.artifact, run.model
-    words, chars, config = art.words, art.chars, model.config
+    words, config = art.words, model.config
     if run.pool:
         batch = [substitute_cities(e, run.pool, rng) if e.tags is not None and rng.random() < args.city_swap
                  else e for e in batch]
@@ -82,16 +83,14 @@ def train_step(run: Run, batch: list[Example], rng: random.Random) -> torch.Tens
         shapes = [[t.shape for t in e.tokens] if rng.random() >= args.lowercase_aug
                   else [5 if t.shape == 5 else 1 for t in e.tokens] for e in batch]
     dropped = [drop_words(e.words, run.counts, args.word_dropout, rng) for e in batch]
-    enc = as_tensors(encode_batch([e.words for e in batch], words, chars, shapes,
-                                  lexicon_ids([e.words for e in batch], art.glove, art.gazetteer)))
+    enc = as_tensors(inputs.encode([e.words for e in batch], art, shapes))
     clean_words = enc["words"].clone()  # what the teacher sees: no word dropout
     for b, ws in enumerate(dropped):  # word dropout hides the word id; its characters stay visible
         if ws:
             enc["words"][b, : len(ws)] = torch.tensor(words.ids(ws))
     dev_ = args.device
-    lex = {k: enc[k].to(dev_) for k in ("glove", "gaz") if k in enc}
-    out = model(enc["words"].to(dev_), enc["chars"].to(dev_) if chars else None, enc["lengths"].to(dev_),
-                enc["shapes"].to(dev_) if shapes else None, **lex)
+    on = {k: (v.to(dev_) if v is not None else None) for k, v in enc.items()}  # the network's inputs, by name
+    out = model(**on)
     T = enc["words"].size(1)
     intent_id = run.index(art.intents)
     gold_int = torch.tensor([intent_id[e.intent] if e.intent is not None else -100 for e in batch])
@@ -109,8 +108,7 @@ def train_step(run: Run, batch: list[Example], rng: random.Random) -> torch.Tens
         loss = loss + tag_loss(out["frame"], frame_gold.to(dev_), lengths, model.frame_crf)
     if run.teacher is not None:
         with torch.no_grad():
-            t_out = run.teacher(clean_words.to(dev_), enc["chars"].to(dev_) if chars else None,
-                                enc["lengths"].to(dev_), enc["shapes"].to(dev_) if shapes else None, **lex)
+            t_out = run.teacher(**(on | {"words": clean_words.to(dev_)}))
         mask = (torch.arange(T)[None, :] < enc["lengths"][:, None]).to(dev_)  # (B, T)
         loss = loss + args.distill * sum(soft_ce(out[k], t_out[k], None if k == "intent" else mask) for k in out)
     return loss

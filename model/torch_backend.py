@@ -13,11 +13,10 @@ import numpy as np
 import torch
 
 from engine.artifact import Artifact
-from engine.lexicon import lexicon_ids
+from engine import inputs
 from engine.predict import BACKENDS as ENGINE_BACKENDS
 from engine.predict import Predictor
 from engine.tokenizer import Token
-from engine.vocab import encode_batch
 
 from .artifact import load
 from .network import probabilities
@@ -26,9 +25,13 @@ BACKENDS = ("torch",) + ENGINE_BACKENDS
 CRF_MODULES = ("tag_crf", "frame_crf")
 
 
-def as_tensors(batch: dict) -> dict:
-    """:func:`engine.vocab.encode_batch`'s numpy arrays as tensors (no copy; None stays None)."""
-    return {k: (torch.from_numpy(v) if v is not None else None) for k, v in batch.items()}
+def as_tensors(batch: dict, device: torch.device | str = "cpu") -> dict:
+    """:func:`engine.inputs.encode`'s numpy arrays as tensors on ``device`` (on the CPU without a copy; None stays
+    None)."""
+    out = {k: (torch.from_numpy(v) if v is not None else None) for k, v in batch.items()}
+    if torch.device(device).type != "cpu":
+        out = {k: (v.to(device) if v is not None else None) for k, v in out.items()}
+    return out
 
 
 class TorchPredictor(Predictor):
@@ -42,7 +45,7 @@ class TorchPredictor(Predictor):
         self.model = artifact.model.eval()
         super().__init__(artifact, backend, scope_threshold)
 
-    def _runtime(self, backend: str):
+    def make_runtime(self, backend: str):
         if backend == "torch":
             return None
         from engine import runtime
@@ -55,23 +58,17 @@ class TorchPredictor(Predictor):
     def from_dir(cls, path: str | Path, backend: str = "torch", scope_threshold: float | None = None) -> "TorchPredictor":
         return cls(load(path), backend, scope_threshold)
 
-    def _calls(self, token_lists: list[list[Token]]) -> list[tuple[list[int], dict[str, np.ndarray]]]:
+    def network_outputs(self, token_lists: list[list[Token]]) -> list[tuple[list[int], dict[str, np.ndarray]]]:
         if self._onnx is not None:
-            return super()._calls(token_lists)
+            return super().network_outputs(token_lists)
         if self.config.crf != "none":  # a network in training: its CRF scores change between calls
             self._set_penalties({k: v.detach().float().cpu().numpy() for k, v in self.model.state_dict().items()
                                  if k.split(".")[0] in CRF_MODULES})
-        art = self.artifact
         sentences = [[t.text for t in toks] for toks in token_lists]
-        batch = as_tensors(encode_batch(sentences, art.words, art.chars,
-                                        [[t.shape for t in toks] for toks in token_lists] if self.config.n_shapes else None,
-                                        lexicon_ids(sentences, art.glove, art.gazetteer)))
-        device = self.model.word_emb.weight.device
-        if device.type != "cpu":  # training on an accelerator evaluates there too
-            batch = {k: (v.to(device) if v is not None else None) for k, v in batch.items()}
+        batch = as_tensors(inputs.encode(sentences, self.artifact, [[t.shape for t in toks] for toks in token_lists]),
+                           self.model.word_emb.weight.device)  # training on an accelerator evaluates there too
         with torch.inference_mode():
-            out = self.model(batch["words"], batch["chars"], batch["lengths"], batch["shapes"],
-                             batch.get("glove"), batch.get("gaz"))
+            out = self.model(**batch)
             res = {k: v.float().cpu().numpy() for k, v in probabilities(out).items()}
         return [(list(range(len(token_lists))), res)]  # one padded call: PyTorch packs the sentences
 

@@ -17,7 +17,7 @@ from engine.predict import Predictor
 
 @pytest.fixture(scope="session")
 def predictor() -> Predictor:
-    return Predictor.from_dir(default_dir(), backend="onnx")  # what the service runs
+    return Predictor.from_dir(default_dir(), backend="onnx-int8")  # what the service runs (SLOT_BACKEND default)
 
 
 API_KEY = "s3cret-key"  # the key of the ``keyed`` app

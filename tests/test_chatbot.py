@@ -115,7 +115,9 @@ def test_batch_of_64_matches_64_singles(http, live_url):
 
     for b, s in zip(batch, singles):
         assert without_conf(b) == without_conf(s)
-        assert confs(b) == pytest.approx(confs(s), abs=1e-3)
+        # int8 (the default backend) quantizes activations per network call, on the call's own scale: a batch's
+        # confidences differ from a single's by up to ~0.02 (float: ~1e-4)
+        assert confs(b) == pytest.approx(confs(s), abs=0.03)
 
 
 def test_batch_limits(http, live_url):
