@@ -103,9 +103,28 @@ def viterbi_batch(logp: np.ndarray, lengths: np.ndarray, trans: np.ndarray, star
     return path
 
 
+def viterbi_one(logp: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> np.ndarray:
+    """:func:`viterbi_batch`'s path for one unpadded sentence, logp (T, n) -> (T,) tag ids: the batch-1 path,
+    without the batch's padding masks and gathers (the same path, ties broken the same way)."""
+    T, n = logp.shape
+    score = logp[0] + start  # (n,)
+    back = np.empty((max(T - 1, 0), n), np.intp)
+    for t in range(1, T):
+        total = score[:, None] + trans  # (n_prev, n)
+        back[t - 1] = total.argmax(0)
+        score = total.max(0) + logp[t]
+    if end is not None:
+        score = score + end
+    path = np.empty(T, np.intp)
+    path[T - 1] = score.argmax()
+    for t in range(T - 1, 0, -1):
+        path[t - 1] = back[t - 1][path[t]]
+    return path
+
+
 def viterbi(logp: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> list[int]:
     """:func:`viterbi_batch` for one sentence: logp (T, n) -> T tag ids."""
-    return viterbi_batch(logp[None], np.array([logp.shape[0]]), trans, start, end)[0].tolist()
+    return viterbi_one(logp, trans, start, end).tolist()
 
 
 _NEG = -1e9
@@ -119,6 +138,8 @@ def best_paths(logp: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: 
     path is the argmax path whenever that path is valid.
     """
     if end is not None:
+        if len(logp) == 1 and lengths[0] == logp.shape[1]:  # one sentence: the batch-1 path
+            return viterbi_one(logp[0], trans, start, end)[None]
         return viterbi_batch(logp, lengths, trans, start, end)
     path = logp.argmax(2)  # (B, T)
     T = path.shape[1]

@@ -123,6 +123,20 @@ def test_batched_viterbi_equals_one_sentence_at_a_time():
             assert batched[b, :L].tolist() == viterbi(logp[b, :L], *pen) == fast[b, :L].tolist()
 
 
+def test_the_batch_one_path_equals_the_batched_search_ties_included():
+    from engine.predict import best_paths, viterbi_batch, viterbi_one
+
+    rng = np.random.default_rng(2)
+    tags = ["O", "B-a", "I-a", "B-b", "I-b"]
+    trans, start = bio_penalties(tags)
+    pen = (trans + rng.normal(size=trans.shape).astype(np.float32), start, rng.normal(size=5).astype(np.float32))
+    for _ in range(500):
+        T = int(rng.integers(1, 12))
+        logp = np.round(np.log(rng.dirichlet(np.ones(len(tags)), size=T)), 1).astype(np.float32)  # many ties
+        want = viterbi_batch(logp[None], np.array([T]), *pen)[0]
+        assert viterbi_one(logp, *pen).tolist() == want.tolist() == best_paths(logp[None], np.array([T]), *pen)[0].tolist()
+
+
 def test_best_path_equals_viterbi():
     rng = np.random.default_rng(0)
     tags = ["O", "B-a", "I-a", "B-b", "I-b"]
