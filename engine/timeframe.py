@@ -39,9 +39,24 @@ _ARRIVAL_CUE = re.compile(r"\b(?:arriv\w*|get(?:s|ting)? (?:in|into|there)|gets?
 _ARRIVAL_CUE_WORD = re.compile(r"\b(?:arriv\w*|get(?:s|ting)? (?:in|into|there)|land\w*|reach\w*)\b", re.I)
 _PART_OF_DAY = re.compile(r"(?:the )?(?:morning|afternoon|evening|night)", re.I)
 _WINDOW = re.compile(r"^(?:between\s+)?(.+?)\s+(?:and|to|-)\s+(.+)$", re.I)
-_CLOCK_WORD = re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,4}\s*[ap]\.?m\b|\bnoon\b|\bmidnight\b|^\s*\d{1,2}\s*$|"
-                         r"\b\d{1,2}\s+(?:o'clock|in the (?:morning|afternoon|evening)|tonight|"
-                         r"this (?:morning|afternoon|evening))", re.I)  # a clock time, not "the 2nd"
+_HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_HOUR = rf"(?:1[0-2]|0?[1-9]|{_HOUR_WORD})\b"
+_COUNTED = r"minutes?|mins?|people|persons?|passengers?|adults?|tickets?|seats?|dollars?|euros?|pounds?|bucks|days?|hours?"
+_DAYPART = r"(?:\s*(?:[ap]\.?m\b\.?|in the (?:morning|afternoon|evening|night)|at night|tonight))?"
+# A clock time said in words, as people say it and ATIS never does: "quarter to 8", "half past two", "ten past
+# six", "half seven", "eight o'clock", "nine pm", "at seven thirty" (a part of the day after it belongs to it, as
+# SGD tags "quarter to 6 in the evening"; a leading "a" does not, as SGD tags "a quarter to 8").
+SPOKEN_CLOCK = re.compile(
+    rf"\b(?:(?:quarter|half) (?:past|after|to|of|till|before) {_HOUR}|"
+    rf"(?:five|ten|twenty|twenty[- ]five)(?: minutes)? (?:past|after|to|of|till) {_HOUR}|"
+    rf"\d{{1,2}} (?:minutes )?past {_HOUR}|\d{{1,2}} minutes (?:to|before) {_HOUR}|"
+    rf"half {_HOUR}(?!\s*(?:an?|of|weeks?)\b)|"
+    rf"{_HOUR_WORD} o['\"]?clock|{_HOUR_WORD} (?:thirty|fifteen|forty[- ]five)\b|"
+    rf"{_HOUR_WORD}(?=\s*(?:[ap]\.?m\b|in the (?:morning|afternoon|evening)|at night|tonight)))"
+    rf"{_DAYPART}(?!\s*(?:{_COUNTED})\b)", re.I)
+_CLOCK_WORD = re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,4}\s*[ap]\.?m\b|\bnoon\b|\bmidnight\b|\bmidday\b|^\s*\d{1,2}\s*$|"
+                         r"\b\d{1,2}\s+(?:o['\"]clock|in the (?:morning|afternoon|evening)|tonight|"
+                         r"this (?:morning|afternoon|evening))|" + SPOKEN_CLOCK.pattern, re.I)  # a clock time, not "the 2nd"
 OPEN_START = ("after", "from", "no earlier than", "not before", "at the earliest", "earliest")
 OPEN_END = ("before", "by", "until", "till", "til", "no later than", "not later than", "not after",
             "at the latest", "latest")
@@ -108,6 +123,7 @@ def pieces(text: str, frame_spans: list[Span], fine: list[Span]) -> list[Piece]:
     for e in fine:  # a clock time the frame head did not take ("on Thursday at 9": "9")
         if e.label.endswith("_time.time") and not any(p.start < e.end and e.start < p.end for p in out):
             out.append(Piece(e.start, e.end, e.confidence))
+    out = _with_spoken_clocks(text, out)
     out.sort(key=lambda p: p.start)
     for p in out:
         p.relative = _relative_before(text, p)
@@ -117,6 +133,18 @@ def pieces(text: str, frame_spans: list[Span], fine: list[Span]) -> list[Piece]:
         p.arrival = bool(_CLOCK_WORD.search(text[p.start:p.end])) and (
             near is not None or (anywhere is not None and any(label.startswith(ARRIVAL_LABELS) for label in under)))
     return _with_parts_of_day(text, out)
+
+
+def _with_spoken_clocks(text: str, out: list[Piece]) -> list[Piece]:
+    """A clock time said in words (``SPOKEN_CLOCK``) is a piece: the pieces it overlaps ("half" of "half past
+    two") become one piece covering it, with their least confidence; alone, it is a piece of its own
+    (confidence 1.0, as found by rule)."""
+    for m in SPOKEN_CLOCK.finditer(text):
+        under = [p for p in out if p.start < m.end() and m.start() < p.end]
+        if under and all(m.start() <= p.start and p.end <= m.end() for p in under) or not under:
+            confidence = min((p.confidence for p in under), default=1.0)
+            out = [p for p in out if p not in under] + [Piece(m.start(), m.end(), confidence)]
+    return out
 
 
 def _with_parts_of_day(text: str, out: list[Piece]) -> list[Piece]:

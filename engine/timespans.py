@@ -8,6 +8,8 @@ of "between the 2nd and the 6th of january". Rules, on the text (no second model
   weeks", "a week from friday", "3 days from now") is a time expression; where it overlaps or
   touches the tagged time span, the span grows to cover it; where no time span was tagged, it
   becomes the time span (``return_time`` when "return", "back" or "returning" is said just before);
+* a clock time said in words ("half past two", "quarter to eight", "ten past six": ``timeframe.SPOKEN_CLOCK``)
+  is one the same way, and a place the tagger found inside it is none ("quarter to" + "eight");
 * a range word and a day on the far side of a tagged span ("the 2nd" + " and the 6th of january",
   "the 5th through " + "the 12th of december") joins the span, so the value is the range.
 
@@ -21,6 +23,7 @@ import re
 
 from .resolve.dates import MONTH_PATTERN, WEEKDAY_PATTERN, WEEKDAYS
 from .spans import frame_span
+from .timeframe import SPOKEN_CLOCK
 
 _COUNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
 _DAYWORD = "|".join(sorted(list(WEEKDAYS) + ["today", "tomorrow", "now", "tonight"], key=len, reverse=True))
@@ -60,13 +63,16 @@ def complete(text: str, frame: dict[str, dict | None]) -> None:
         if frame.get(slot):
             frame[slot] = _grow_range(text, frame[slot], places + [frame[o] for o in ("time", "return_time")
                                                                     if o != slot and frame.get(o)])
-    for m in EXPRESSION.finditer(text):
+    found = sorted([*EXPRESSION.finditer(text), *SPOKEN_CLOCK.finditer(text)], key=lambda m: m.start())
+    for m in found:
         start, end = m.start(), m.end()
         for slot in ("departure", "destination"):  # "Denver memorial" + "day": a holiday ends no city's name
             place = frame.get(slot)
             if place and place["start"] < start < place["end"] and text[place["start"]:start].strip():
                 cut = place["start"] + len(text[place["start"]:start].rstrip())
                 frame[slot] = frame_span(text, place["start"], cut, place["confidence"])
+            elif place and start <= place["start"] and place["end"] <= end:
+                frame[slot] = None  # "quarter to" + "eight": an hour is no place
         places = [frame[s] for s in ("departure", "destination") if frame.get(s)]
         if not _free(start, end, places):
             continue

@@ -60,6 +60,20 @@ def test_a_day_and_a_clock_time_said_apart_combine(client, text, pieces, value):
     assert spans(when) == pieces and when["value"] == value and when["text"] == pieces[0]
 
 
+@pytest.mark.parametrize("text,pieces,value,destination", [
+    ("Wednesday please, leaving after half past two", ["Wednesday", "half past two"],
+     {"from": "2026-11-25T14:30-05:00", "to": None}, None),
+    ("a train to Leeds at a quarter to eight on friday", ["quarter to eight", "friday"], "2026-11-27T07:45-05:00",
+     "Leeds"),  # the tagger reads "eight" as a place
+    ("bus to Bristol on Sunday, leaving about ten past six in the evening", ["Sunday", "ten past six in the evening"],
+     "2026-11-29T18:10-05:00", "Bristol"),
+])
+def test_a_clock_time_said_in_words_is_a_piece_of_the_time(client, text, pieces, value, destination):
+    body = parse(client, text)
+    assert spans(body["slots"]["time"]) == pieces and body["slots"]["time"]["value"] == value
+    assert (body["slots"]["destination"] or {}).get("text") == destination
+
+
 @pytest.mark.parametrize("text,value", [
     ("a train from boston to new york leaving after 5 pm tomorrow", {"from": "2026-11-26T17:00-05:00", "to": None}),
     ("bus from Phoenix to Tucson on Friday before 8 am", {"from": None, "to": "2026-11-27T08:00-05:00"}),

@@ -52,6 +52,27 @@ def test_time_rules(text, value, grain):
     assert resolve_time(text, REF) == {"value": value, "grain": grain}
 
 
+@pytest.mark.parametrize("text,value,grain", [
+    ("half past two", "2026-10-15T14:30+08:00", M),  # 2 without am/pm: the afternoon (business_hour)
+    ("quarter to 8 in the evening", "2026-10-15T19:45+08:00", M),
+    ("a quarter to one", "2026-10-15T12:45+08:00", M),
+    ("ten past six tomorrow", "2026-10-16T06:10+08:00", M),  # 6 without am/pm: the morning, as "6:10"
+    ("twenty-five to ten pm", "2026-10-15T21:35+08:00", M),
+    ("10 minutes to 8 in the evening", "2026-10-15T19:50+08:00", M),
+    ("half seven in the evening", "2026-10-15T19:30+08:00", M),  # British: 7:30
+    ("friday at seven thirty pm", "2026-10-16T19:30+08:00", M),
+    ("5 past 11 am", "2026-10-15T11:05+08:00", M),
+])
+def test_clock_times_said_in_words(text, value, grain):
+    assert resolve_time(text, REF) == {"value": value, "grain": grain}
+
+
+@pytest.mark.parametrize("text", ["between 2 to 3 pm", "half an hour", "half of march"])
+def test_words_that_are_no_spoken_clock_stay_as_they_are(text):
+    from engine.resolve.dates import _spoken_clocks
+    assert _spoken_clocks(text) == text
+
+
 @pytest.mark.parametrize("text,start,end,grain", [
     ("tomorrow morning", "2026-10-16T00:00+08:00", "2026-10-16T12:00+08:00", H),  # Duckling's morning
     ("friday evening", "2026-10-16T18:00+08:00", "2026-10-17T00:00+08:00", H),

@@ -60,3 +60,18 @@ def test_nothing_changes_without_a_time_expression():
     before = {k: dict(v) if v else v for k, v in frame.items()}
     complete(text, frame)
     assert frame == before
+
+
+def test_a_clock_time_said_in_words_is_the_time_and_no_place():
+    text = "a train to leeds leaving at a quarter to eight"
+    frame = completed(text, destination="eight")  # the tagger read the hour as a place
+    assert frame["destination"] is None and frame["time"] == span(text, "quarter to eight", 1.0)
+    text = "leaving at half past two in the afternoon"
+    frame = completed(text, time="half")
+    assert frame["time"] == span(text, "half past two in the afternoon", 0.9)
+
+
+def test_counts_are_no_clock_times():
+    text = "tickets for five to six people on friday"
+    frame = completed(text, time="friday")
+    assert frame["time"]["text"] == "friday"

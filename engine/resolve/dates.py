@@ -98,7 +98,35 @@ _KEEP = frozenset({"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", 
 def _normalise(text: str) -> str:
     s = _typed_forms(without_invisible(text).lower().replace("\u2019", "'"))
     s = re.sub(r"[!?,;\"]|(?<!\d)\.(?!\d)", " ", s)  # keep 2:45, 9.30, 11/02
-    return _ordinal_words_to_digits(re.sub(r"\s+", " ", s).strip())
+    return _ordinal_words_to_digits(_spoken_clocks(re.sub(r"\s+", " ", s).strip()))
+
+
+_HOUR_N = r"(1[0-2]|0?[1-9]|" + "|".join(_NUM_WORDS) + r")\b"
+_MINUTE_WORDS = {"quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20, "twenty five": 25, "twenty-five": 25}
+_SPOKEN = re.compile(rf"\b(?:a )?(quarter|half|five|ten|twenty[- ]five|twenty|\d{{1,2}})(?: minutes)? "
+                     rf"(past|after|to|of|till|before) {_HOUR_N}")
+_HALF_HOUR = re.compile(rf"\bhalf {_HOUR_N}(?! ?(?:an?|of|weeks?|days?|hours?)\b)")  # British "half seven": 7:30
+_HOUR_MINUTES = re.compile(rf"\b({'|'.join(_NUM_WORDS)}) (thirty|fifteen|forty[- ]five)\b")  # "seven thirty"
+
+
+def _spoken_clocks(s: str) -> str:
+    """Clock times said in words as digits: "ten past six" -> "6:10", "quarter to 8" -> "7:45", "half seven" ->
+    "7:30", "seven thirty" -> "7:30" (the hour's half of the day is settled later, as for "6:10")."""
+    def hour_of(raw: str) -> int:
+        return _NUM_WORDS.get(raw) or int(raw)
+
+    def spoken(m: re.Match) -> str:
+        minutes = _MINUTE_WORDS.get(m.group(1).replace("-", " ")) or int(m.group(1))
+        hour = hour_of(m.group(3))
+        if minutes >= 60 or (m.group(1).isdigit() and m.group(2) not in ("past", "after") and "minutes" not in m.group(0)):
+            return m.group(0)  # "2 to 3": a range, not a clock time
+        if m.group(2) in ("past", "after"):
+            return f"{hour}:{minutes:02d}"
+        return f"{(hour - 2) % 12 + 1}:{60 - minutes:02d}"
+    s = _SPOKEN.sub(spoken, s)
+    s = _HALF_HOUR.sub(lambda m: f"{hour_of(m.group(1))}:30", s)
+    return _HOUR_MINUTES.sub(lambda m: f"{_NUM_WORDS[m.group(1)]}:"
+                             f"{ {'thirty': 30, 'fifteen': 15}.get(m.group(2), 45):02d}", s)
 
 
 def _time_of_day(s: str) -> tuple[time | None, str]:
