@@ -175,6 +175,24 @@ def test_places(places, text, city, country, first):
         assert v["airports"][0] == first
 
 
+@pytest.mark.parametrize("text,city,country,first", [
+    ("Birmingham", "Birmingham", "GB", "BHX"),  # 1.2 M people, not Alabama's 0.2 M
+    ("Dublin", "Dublin", "IE", "DUB"),
+    ("Stuttgart", "Stuttgart", "DE", "STR"),
+    ("Hamilton", "Hamilton", "CA", "YHM"),  # not Bermuda's capital of 900
+    ("Naples", "Naples", "IT", "NAP"),
+    ("York", "York", "GB", None),  # a city of 150,000 with no airport of its own, not York, PA's airfield
+    ("Durham", "Durham", "US", "RDU"),  # North Carolina's, filed under Raleigh/Durham
+    ("Birmingham, AL", "Birmingham", "US", "BHM"),  # a state said settles it
+    ("Dublin, Ohio", "Dublin", "US", None),
+    ("San Juan", "San Juan", "US", "SJU"),  # Puerto Rico's towns count as the US's, as its airports do
+])
+def test_a_name_several_countries_share_is_the_larger_place(places, text, city, country, first):
+    v = places.resolve(text)
+    assert v["city"] == city and v["country"] == country
+    assert (v["airports"][:1] or [None])[0] == first
+
+
 def test_taipei_has_both_airports(places):
     assert set(places.resolve("Taipei")["airports"]) >= {"TPE", "TSA"}
 

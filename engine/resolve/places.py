@@ -47,6 +47,7 @@ ALIASES = {
     "lisboa": "Lisbon", "moskva": "Moscow", "warszawa": "Warsaw", "krakow": "Krakow",
     "kobenhavn": "Copenhagen", "bruxelles": "Brussels", "brussel": "Brussels", "geneve": "Geneva",
     "athina": "Athens",
+    "bali": "Denpasar-Bali Island", "denpasar": "Denpasar-Bali Island",
     "bucuresti": "Bucharest", "sankt peterburg": "St Petersburg", "ciudad de panama": "Panama City",
 }
 
@@ -96,6 +97,9 @@ METRO_AIRPORTS = {
     "las vegas": ["LAS"], "san diego": ["SAN"], "portland": ["PDX", "PWM"], "sydney": ["SYD"],
     "melbourne": ["MEL"], "stockholm": ["ARN", "BMA"], "bangkok": ["BKK", "DMK"], "istanbul": ["IST", "SAW"],
     "dubai": ["DXB"], "delhi": ["DEL"], "new delhi": ["DEL"], "mumbai": ["BOM"], "nairobi": ["NBO"],
+    # names a smaller place with an airport shares, the one travellers mean first, whose town GeoNames lists
+    # under another name ("Napoli", "Newcastle upon Tyne", "Victoria de Durango") or that is small and flown to
+    "naples": ["NAP"], "newcastle": ["NCL"], "durango": ["DGO"], "la paz": ["LPB"], "queenstown": ["ZQN"],
 }
 
 US_STATES = {
@@ -136,6 +140,7 @@ west central northern southern eastern western city county state beach springs f
 gulf creek hills park plains canyon desert area capital greater tri cities plateau peninsula delta lakeshore
 shore shores bluff heights""".split())
 _STATE_NAMES = {v.lower(): v for v in US_STATES.values()}
+US_TERRITORIES = {"PR": "US", "VI": "US", "GU": "US", "AS": "US", "MP": "US"}  # GeoNames' codes -> airportsdata's
 _EXCLUDED = re.compile(r"\b(air force|air base|afb|army|naval|heliport|seaplane|military|raf)\b", re.I)
 
 
@@ -259,6 +264,34 @@ class PlaceIndex:
         return place and {**place, "station": station}
 
 
+    def _people(self, city: str) -> dict[str, int]:
+        """Country -> the people of its largest town of this name (GeoNames; a US territory's towns count as the
+        US's, as airportsdata files their airports: San Juan's SJU is "US")."""
+        people: dict[str, int] = {}
+        for t in self.towns.get(city, []):
+            people.setdefault(US_TERRITORIES.get(t.country, t.country), t.population)  # the largest first
+        return people
+
+    def _by_population(self, city: str, aps: list[dict]) -> list[dict]:
+        """Airports of a name several countries share, the country whose town of that name has the most people
+        first ("Birmingham": England's BHX before Alabama's BHM; "Hamilton": Ontario's before Bermuda's); the
+        order within a country kept."""
+        if len({a["country"] for a in aps}) < 2:
+            return aps
+        people = self._people(city)
+        return sorted(aps, key=lambda a: -people.get(a["country"], 0))
+
+    def _larger_town(self, raw: str, city: str, aps: list[dict]) -> dict | None:
+        """The town of this name in a country with no airport of that name, when it has a clear lead
+        (``towns.CLEAR_LEAD``) over every other town of the name and over the airports' town (counted at the
+        table's floor, ``towns.FLOOR``, when it is too small to be listed): "York", "Durham" (NC, with RDU)."""
+        lead = towns.choose(self.towns.get(city, []))
+        if lead is None or US_TERRITORIES.get(lead.country, lead.country) in {a["country"] for a in aps} \
+                or not self._town_name(raw, city):
+            return None
+        rival = max(self._people(city).get(aps[0]["country"], 0), towns.FLOOR)
+        return self._town(city, None, lead.country) if lead.population >= towns.CLEAR_LEAD * rival else None
+
     def _known(self, key: str) -> bool:
         return key in self.by_city or key in self.aliases or key in METRO_AIRPORTS
 
@@ -320,11 +353,13 @@ class PlaceIndex:
             if (corrected := self._spelling(city)) is not None:
                 city = corrected
         metro = [self.by_iata[c] for c in METRO_AIRPORTS.get(city, []) if c in self.by_iata]
-        local = self.by_city.get(city, [])
+        local = self._by_population(city, self.by_city.get(city, []))
         aps = [a for a in metro + [a for a in local if a not in metro]
                if (subd is None or a["subd"] == subd) and (country is None or a["country"] == country)]
-        if not aps:
-            return None
+        if not aps:  # "Dublin, Ohio": the town of the state or country said, when it has no airport of that name
+            return self._town(city, subd, country) if (subd or country) and city in self.towns else None
+        if subd is None and country is None and not metro and (town := self._larger_town(raw, city, aps)) is not None:
+            return town  # "York": the English city of 150,000, not York, Pennsylvania's airfield
         top = aps[0]  # one country: London means GB unless the text says otherwise
         if city in METRO_AIRPORTS and top in metro:
             name = METRO_NAMES.get(city) or city.title()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 TOWNS = Path(__file__).resolve().parent / "data" / "towns.tsv"
 WORD_TOWN_POPULATION = 100_000  # a town named like an everyday word needs this many people to be read as one
+FLOOR = 15_000  # the smallest town the table lists (scripts/build_towns.py)
 CLEAR_LEAD = 3.0  # the largest town of a name must have this many times the people of the next
 
 
@@ -26,6 +27,10 @@ class Town:
     population: int
 
 
+# GeoNames entries that are no town of that name as travellers say it: Hong Kong's people filed under "Victoria"
+NOT_TOWNS = frozenset({("Victoria", "HK")})
+
+
 def load(fold) -> dict[str, list[Town]]:
     """Folded name -> its towns, the largest first."""
     out: dict[str, list[Town]] = {}
@@ -33,6 +38,8 @@ def load(fold) -> dict[str, list[Town]]:
         if line.startswith("#") or not line:
             continue
         name, country, admin1, population = line.split("\t")
+        if (name, country) in NOT_TOWNS:
+            continue
         out.setdefault(fold(name), []).append(Town(name, country, admin1, int(population)))
     for towns in out.values():
         towns.sort(key=lambda t: -t.population)
