@@ -105,7 +105,9 @@ class Parser:
         if not any(e.label == "time" or "_time." in e.label for e in pred.slot_entities + pred.entities):
             return None  # no time said: nothing to combine
         spans = candidates(pred.slot_entities, pred.tokens, pred.text, split=True)["time"]
-        pieces = timeframe.pieces(pred.text, spans, pred.entities)
+        taken = [v for k, v in frame.items() if k != "time" and v]  # the return's and the places' words
+        fine = [e for e in pred.entities if not any(t["start"] < e.end and e.start < t["end"] for t in taken)]
+        pieces = timeframe.pieces(pred.text, spans, fine)  # not the "3" of "returning jan 3"
         departs = [p for p in pieces if not p.arrival]
         arrives = [p for p in pieces if p.arrival]
         when = frame.get("time")
@@ -157,6 +159,17 @@ class Parser:
                                           for w in words):
             return True
         return said.islower() and len(said) > 3 and self.places.resolve(said) is not None  # "málaga" as typed
+
+    def stations_of_one_country(self, frame: dict) -> None:
+        """A leg whose name is also a station in the other leg's country is that station ("from Waterloo to
+        Southampton": London Waterloo), where the two legs would otherwise be in different countries."""
+        legs = [frame[s] for s in PLACE_SLOTS]
+        if not all(leg and leg["value"] for leg in legs) or legs[0]["value"]["country"] == legs[1]["value"]["country"]:
+            return
+        for leg, other in (legs, legs[::-1]):
+            if "station" not in leg["value"] and (found := self.places.station_in(leg["text"], other["value"]["country"])):
+                leg["value"] = found
+                return
 
     def calibrate(self, frame: dict) -> None:
         """Each slot's confidence as the probability that its span is exactly right (:mod:`engine.calibration`)."""
@@ -259,6 +272,7 @@ class Parser:
         if not expected_slot:  # time and arrival_time from the time pieces, when they say more than one span does
             frame.update(self.constraints(pred, spans, reference) or {})
         self.split_round_trip(pred.text, frame)
+        self.stations_of_one_country(frame)
         self.calibrate(frame)
         if frame["return_time"] and frame["time"] and frame["time"]["value"] and frame["return_time"]["value"]:
             frame["return_time"]["value"] = timeframe.after_departure(frame["return_time"]["value"],

@@ -134,6 +134,11 @@ def test_a_turn_with_nothing_of_travel_is_out_of_scope(client, text):
     assert not body["in_scope"] and body["intent"]["name"] == "out_of_scope"
 
 
+def test_a_day_of_the_return_gives_the_departure_no_clock_time(client):
+    body = parse(client, "round trip from nyc to miami dec 20 returning jan 3")  # the tagger reads "3" as a clock
+    assert body["slots"]["time"]["value"] == "2026-12-20" and body["return_time"]["value"] == "2027-01-03"
+
+
 # -- stations and airports by name ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,slot,span,city,station", [
@@ -142,6 +147,8 @@ def test_a_turn_with_nothing_of_travel_is_out_of_scope(client, text):
     ("Boston South Station to Penn Station tomorrow", "destination", "Penn Station", "New York", "Penn Station"),
     ("train from cambridge to london kings cross on friday", "destination", "london kings cross", "London", "King's Cross"),
     ("coach from London Victoria to Oxford", "departure", "London Victoria", "London", "Victoria"),
+    # a name that is also a town elsewhere (Waterloo, Ontario): the other leg's country makes it the station
+    ("I'm travelling from Waterloo to Southampton tomorrow", "departure", "Waterloo", "London", "Waterloo"),
 ])
 def test_a_station_is_its_whole_name_its_city_and_keeps_its_name(client, text, slot, span, city, station):
     place = parse(client, text)["slots"][slot]

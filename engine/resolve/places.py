@@ -292,6 +292,17 @@ class PlaceIndex:
         rival = max(self._people(city).get(aps[0]["country"], 0), towns.FLOOR)
         return self._town(city, None, lead.country) if lead.population >= towns.CLEAR_LEAD * rival else None
 
+    def station_in(self, text: str, country: str) -> dict | None:
+        """The place a name means as a station of ``country``, when the table has one by that name there: the
+        other leg of a trip settles "Waterloo" (London's station, not Waterloo, Ontario) in "from Waterloo to
+        Southampton"."""
+        found = stations.find(fold(text.strip().strip(".,!? ")), self._city_key)
+        if found is None:
+            return None
+        station, city = found
+        place = self.resolve(city)
+        return {**place, "station": station} if place and place["country"] == country else None
+
     def _known(self, key: str) -> bool:
         return key in self.by_city or key in self.aliases or key in METRO_AIRPORTS
 
