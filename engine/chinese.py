@@ -14,12 +14,13 @@ train; 大巴 客运 巴士: bus), else a station's.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from . import result as r
 from . import timeframe
-from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame
+from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates
 from .labels import OUT_OF_SCOPE
 from .predict import Prediction, Predictor
 from .resolve.duckling_time import ResolutionTimeout
@@ -39,6 +40,14 @@ RIDE_WORDS = ("出租车", "打车", "打的", "的士", "滴滴", "网约车", 
               "叫个车", "约车")
 TRAVEL_WORDS = ("票", "出发", "到达", "抵达", "行程", "往返", "来回", "单程", "回程", "返程", "出行", "旅行", "订",
                 "航", "车", "去", "到", "飞", "走")
+
+
+# after a clock time: arrive by it ("9点前到北京", "8点抵达"); "11月2日到台北" is a day and a destination
+_ARRIVES = re.compile(r"^\s*(?:(?:以前|之前|前)\s*(?:到达|抵达|到)|到达|抵达)")
+
+
+def _piece(slot: dict) -> dict:
+    return {k: slot[k] for k in ("text", "start", "end", "confidence")}
 
 
 def mode_of(text: str) -> str | None:
@@ -78,10 +87,35 @@ class ChineseReader:
             if len(filled) == 1 and filled[0] in kind:  # the bot asked for this slot: a lone span answers it
                 spans[expected_slot], spans[filled[0]] = spans[filled[0]], None
         frame = {s: span and self.slot(s, span, pred.text, reference) for s, span in spans.items()}
+        frame["arrival_time"] = None
+        if not expected_slot:
+            self.constraints(pred, frame, reference)
         if frame["time"] and frame["return_time"] and frame["time"]["value"] and frame["return_time"]["value"]:
             frame["return_time"]["value"] = timeframe.after_departure(frame["return_time"]["value"],
                                                                       frame["time"]["value"])
         return frame
+
+    def constraints(self, pred: Prediction, frame: dict, reference: datetime) -> None:
+        """Time as constraints, as in English (:mod:`engine.timeframe`): a day and a clock time said apart are
+        one value with both pieces ("后天去广州的机票 下午三点以后": the day after tomorrow from 15:00); a time
+        followed by an arrival verb (之前到, 前到达, 抵达) is the arrival constraint."""
+        pieces = [p for p in candidates(pred.slot_entities, pred.tokens, pred.text)["time"]]
+        if frame["time"] is None or not pieces:
+            return
+        if len(pieces) == 2:
+            day, clock = (self.slot("time", {"text": pred.text[p.start:p.end], "start": p.start, "end": p.end,
+                                             "confidence": p.confidence}, pred.text, reference) for p in pieces)
+            if day["grain"] == "day" and clock["grain"] in ("hour", "minute"):
+                joined = {"text": day["text"] + clock["text"], "start": clock["start"], "end": clock["end"],
+                          "confidence": min(day["confidence"], clock["confidence"])}
+                both = self.slot("time", joined, pred.text, reference)
+                if both["value"] is not None:
+                    frame["time"] = {**day, "confidence": joined["confidence"], "value": both["value"],
+                                     "grain": both["grain"], "pieces": [_piece(day), _piece(clock)]}
+        last = frame["time"].get("pieces", [frame["time"]])[-1]
+        if (_ARRIVES.match(simplified(pred.text[last["end"]:last["end"] + 6])) and not frame["time"].get("pieces")
+                and frame["time"]["grain"] in ("hour", "minute")):
+            frame["arrival_time"], frame["time"] = frame["time"], None
 
     def scope(self, pred: Prediction, text: str, frame: dict, expected_slot: str | None) -> r.OutOfScope | None:
         if expected_slot:
@@ -120,7 +154,7 @@ class ChineseReader:
             "intent": intent,
             "slots": {"departure": frame["departure"], "destination": frame["destination"], "time": frame["time"]},
             "return_time": frame["return_time"],
-            "arrival_time": None,
+            "arrival_time": frame["arrival_time"],
             "mode": mode,
             "missing": [s for s in FRAME_SLOTS if frame[s] is None],
             "entities": entities or [],

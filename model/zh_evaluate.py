@@ -41,8 +41,14 @@ def converted(marked: str, profile: str) -> str:
 
 
 def answered_spans(answer: dict) -> list[tuple[str, int, int]]:
-    slots = dict(answer["slots"]) | {"return_time": answer["return_time"]}
-    return [(k, v["start"], v["end"]) for k, v in slots.items() if v is not None and k in SLOTS]
+    """The answer's spans per slot: a slot's pieces where it has several, an arrival constraint counted as time
+    (the sets mark every time a traveller states as ``time``)."""
+    slots = dict(answer["slots"]) | {"return_time": answer["return_time"], "arrival_time": answer.get("arrival_time")}
+    out = []
+    for k, v in slots.items():
+        for piece in (v.get("pieces") or [v]) if v is not None else []:
+            out.append(("time" if k == "arrival_time" else k, piece["start"], piece["end"]))
+    return [s for s in out if s[0] in SLOTS]
 
 
 def score_marked(parser, rows: list[str], show: bool = False) -> dict:

@@ -61,6 +61,23 @@ def test_chinese_turns_that_are_not_trips_get_no_frame(client, text):
     assert body["slots"] == {"departure": None, "destination": None, "time": None} and body["language"]["code"] == "zh"
 
 
+def test_a_day_and_a_clock_time_said_apart_are_one_value_with_both_pieces(client):
+    body = parse(client, "帮我订一张后天去广州的机票 下午三点以后")  # the day after tomorrow, from 15:00
+    time = body["slots"]["time"]
+    assert time["value"] == {"from": "2026-11-27T15:00+08:00", "to": None}
+    assert [p["text"] for p in time["pieces"]] == ["后天", "下午三点"]
+
+
+@pytest.mark.parametrize("text,arrival,time", [
+    ("明天上午9点前到北京", {"from": None, "to": "2026-11-26T09:00+08:00"}, None),  # arrive by 9
+    ("11月2日到台北", None, "2027-11-02"),  # a day and a destination: the seed's example, no arrival constraint
+])
+def test_a_clock_time_before_an_arrival_verb_is_the_arrival_constraint(client, text, arrival, time):
+    body = parse(client, text)
+    assert (body["arrival_time"] or {}).get("value") == arrival
+    assert (body["slots"]["time"] or {}).get("value") == time
+
+
 def test_expected_slot_settles_a_bare_chinese_answer(client):
     body = parse(client, "上海", expected_slot="departure")
     assert body["in_scope"] and body["slots"]["departure"]["text"] == "上海"
