@@ -4,7 +4,8 @@
 "airline"; "train", "rail", "amtrak", "eurostar"; "bus", "coach", "greyhound", "megabus" -- the first
 named when several are; ``None`` when the text names none (a bot asks, or offers all). A taxi or a
 ride-hailing car is not a trip this service books: a turn that names only such a ride ("a cab from the
-hotel to the station at 5") is out of scope (:func:`is_taxi_only`).
+hotel to the station at 5") is out of scope (:func:`is_taxi_only`), as is one about the weather, the traffic,
+or a parcel that names nothing only a trip has (:func:`is_other_errand`).
 
 **Intents**: ATIS's question intents ("what does fare code QX mean": ``abbreviation``; ``aircraft``,
 ``meal``, ``capacity``, ...) are kept only where the text asks that question (one of its words is there);
@@ -30,6 +31,13 @@ TRAVEL_WORDS = frozenset({"travel", "travelling", "traveling", "trip", "trips", 
                           "reservation", "airport", "station", "schedule", "go", "going", "get"})
 TAXI_WORDS = frozenset({"taxi", "taxis", "cab", "cabs", "uber", "lyft", "rideshare", "limo", "limousine",
                         "chauffeur", "shuttle", "ride"})
+# Another service's subject: the weather, the traffic, a parcel ("is it going to snow in Denver on Friday", "send
+# a package from New York to LA"): with no word only a trip has, not a trip (:func:`is_other_errand`). A house
+# move is no such subject: movers travel ("I am moving to Phoenix from Los Angeles" books a trip).
+OTHER_ERRANDS = frozenset({"weather", "forecast", "rain", "raining", "rainy", "snow", "snowing", "sunny", "temperature",
+                           "humid", "humidity", "traffic", "package", "packages", "parcel", "parcels", "shipping",
+                           "ship", "courier", "deliver", "delivery", "mail"})
+_GENERIC_TRAVEL = frozenset({"go", "going", "get", "schedule"})  # words of any errand ("is it going to rain")
 _BY_WORD = {w: mode for mode, words in MODE_WORDS.items() for w in words}
 
 # Words that show a text asks ATIS's question for an intent; an intent not listed needs none. Measured on ATIS
@@ -78,6 +86,12 @@ def is_taxi_only(words: list[str]) -> bool:
     rides = any(w in TAXI_WORDS for w in words) or any(a == "car" and b == "service" for a, b in zip(words, words[1:]))
     return (rides and mode_of(words) is None
             and not (words and words[0] in _QUESTION and words[:2] != ["can", "you"]))
+
+
+def is_other_errand(words: list[str]) -> bool:
+    """The turn is about another service's subject (``OTHER_ERRANDS``) and names nothing of travel."""
+    return (any(w in OTHER_ERRANDS for w in words) and mode_of(words) is None
+            and not any(w in TRAVEL_WORDS and w not in _GENERIC_TRAVEL for w in words))
 
 
 def names_travel(words: list[str]) -> bool:

@@ -12,7 +12,7 @@ from . import placespans, timeframe, timespans
 from .calibration import Calibration
 from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates
 from .labels import OUT_OF_SCOPE
-from .mode import asks, is_taxi_only, mode_of, names_travel, supported_intent
+from .mode import asks, is_other_errand, is_taxi_only, mode_of, names_travel, supported_intent
 from .resolve.stations import mode_of_station
 from .chinese import ChineseReader
 from .language import ENGLISH, Detected, LanguageDetector, script_language
@@ -259,6 +259,8 @@ class Parser:
             return {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
         if is_taxi_only(words):
             return {"reason": "not_travel", "confidence": 1.0}  # a taxi or a ride: not a trip booked here
+        if is_other_errand(words):
+            return {"reason": "not_travel", "confidence": 1.0}  # the weather, a parcel, ...: another service's
         return None
 
     def resolved_frame(self, pred: Prediction, reference: datetime, expected_slot: str | None) -> dict:

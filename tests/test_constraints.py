@@ -128,6 +128,19 @@ def test_taxi_and_ride_requests_are_out_of_scope(client):
     assert outside >= 0.95 * len(TAXI), outside
 
 
+@pytest.mark.parametrize("text,in_scope", [
+    ("Is it going to snow in Denver on Friday?", False),
+    ("How's the traffic from Oakland to San Jose right now", False),
+    ("Send a package from New York to LA by Friday", False),
+    ("flights to Denver, it might snow so morning please", True),  # a mode said: a trip
+    ("is there a train to Denver on Friday, snow is forecast", True),
+])
+def test_the_weather_the_traffic_or_a_parcel_without_a_trip_is_out_of_scope(client, text, in_scope):
+    body = parse(client, text)
+    assert body["in_scope"] is in_scope
+    assert in_scope or body["slots"] == {"departure": None, "destination": None, "time": None}
+
+
 @pytest.mark.parametrize("text", ["book a table for two", "reserve a table for four at 7"])
 def test_a_turn_with_nothing_of_travel_is_out_of_scope(client, text):
     body = parse(client, text)
