@@ -185,6 +185,8 @@ def test_places(places, text, city, country, first):
     ("Durham", "Durham", "US", "RDU"),  # North Carolina's, filed under Raleigh/Durham
     ("Birmingham, AL", "Birmingham", "US", "BHM"),  # a state said settles it
     ("Dublin, Ohio", "Dublin", "US", None),
+    ("Anaheim, CA", "Anaheim", "US", None),  # a town without an airport, its state said
+    ("Reading, UK", "Reading", "GB", None),
     ("San Juan", "San Juan", "US", "SJU"),  # Puerto Rico's towns count as the US's, as its airports do
 ])
 def test_a_name_several_countries_share_is_the_larger_place(places, text, city, country, first):

@@ -312,9 +312,10 @@ class PlaceIndex:
         if m and m.group(1):
             city, suffix = m.group(1).strip(" ,"), m.group(2).strip()
             state = US_STATES.get(suffix) or _STATE_NAMES.get(suffix)
-            if state and self._known(city):
+            known = self._known(city) or city in self.towns  # "Anaheim, CA": a town, without an airport
+            if state and known:
                 return city, state, None
-            if suffix in COUNTRIES and self._known(city):
+            if suffix in COUNTRIES and known:
                 return city, None, COUNTRIES[suffix]
         return key, None, None
 
