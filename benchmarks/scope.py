@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     base, new = Predictor.from_dir(args.baseline, "onnx"), Predictor.from_dir(args.model, "onnx")
     t0 = time.perf_counter()
-    language = LanguageDetector(set(new.artifact.words.items))
+    language = LanguageDetector(set(new.artifact.words.items), lexicon=new.artifact.known_words())
     load_s = time.perf_counter() - t0
     sample = texts(args.data)
     for t in sample[:50]:  # warm up sessions and caches on both sides

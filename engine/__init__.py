@@ -36,7 +36,7 @@ def load_parser(model_dir: str | Path, backend: str = "onnx", scope_threshold: f
     art = predictor.artifact
     places = PlaceIndex(known_words=art.known_words())
     chinese = ChineseReader(Predictor.from_dir(zh_model_dir, backend), ChinesePlaces(places)) if zh_model_dir else None
-    return Parser(predictor, places, LanguageDetector(set(art.words.items), language_threshold),
+    return Parser(predictor, places, LanguageDetector(set(art.words.items), language_threshold, art.known_words()),
                   Calibration.read(Path(model_dir), art.version), chinese)
 
 
