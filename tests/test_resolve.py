@@ -67,6 +67,21 @@ def test_clock_times_said_in_words(text, value, grain):
     assert resolve_time(text, REF) == {"value": value, "grain": grain}
 
 
+@pytest.mark.parametrize("text,value,grain", [
+    ("24/12", "2026-12-24", D),  # only day/month reads it
+    ("12/24", "2026-12-24", D),  # month/day, as before
+    ("in a fortnight", "2026-10-29", D),
+    ("0730", "2026-10-16T07:30+08:00", M),  # a timetable's clock time, already past today
+    ("the first week of january", "2027-01-04", "week"),  # a week, not the 1st
+])
+def test_dates_as_typed_elsewhere(text, value, grain):
+    assert resolve_time(text, REF) == {"value": value, "grain": grain}
+
+
+def test_a_year_alone_is_no_clock_time():
+    assert resolve_time("2026", REF) is None
+
+
 @pytest.mark.parametrize("text", ["between 2 to 3 pm", "half an hour", "half of march"])
 def test_words_that_are_no_spoken_clock_stay_as_they_are(text):
     from engine.resolve.dates import _spoken_clocks

@@ -25,7 +25,9 @@ Rules:
 * a time of day ("9 pm", "2:45pm", "noon", ATIS's "838 am") makes the value a
   date-time with the reference's UTC offset; a period ("morning") does not;
 * a time of day alone is its next occurrence at or after the reference time;
-* "11/02" is month/day (US order); "in 3 days", "a week from today" count from the reference;
+* "11/02" is month/day (US order), "24/12" day/month (the only reading); "in 3 days", "in a fortnight",
+  "a week from today" count from the reference; a timetable's "0730" is 07:30; "the first week of
+  january" is Duckling's week;
 * a range of days ("dec 5 to dec 9", "from the 3rd to the 10th", "march 3-7", "between dec 1 and
   dec 4") is an interval of days, the end on or after the start, a month said once applying to both;
 * "this weekend" / "the weekend" is the coming one (the current one from Friday to Sunday), "next
@@ -98,6 +100,8 @@ _KEEP = frozenset({"mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", 
 def _normalise(text: str) -> str:
     s = _typed_forms(without_invisible(text).lower().replace("\u2019", "'"))
     s = re.sub(r"[!?,;\"]|(?<!\d)\.(?!\d)", " ", s)  # keep 2:45, 9.30, 11/02
+    s = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", s)  # "in a fortnight": in 2 weeks, a day
+    s = re.sub(r"^(?:at |the )?([01]\d)([0-5]\d)$", r"\1:\2", s.strip())  # the rail timetable's "0730"
     return _ordinal_words_to_digits(_spoken_clocks(re.sub(r"\s+", " ", s).strip()))
 
 
@@ -206,6 +210,8 @@ def _date_part(s: str, ref: date) -> date | None:  # noqa: C901 - one rule per b
             return None
     if m := re.search(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b", s):
         month, day, year = int(m.group(1)), int(m.group(2)), m.group(3)
+        if month > 12 >= day:
+            month, day = day, month  # "24/12": only day/month reads it (US order, month first, otherwise)
         try:
             if year:
                 return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
@@ -271,6 +277,7 @@ _RANGES = (re.compile(r"(?:between )?(.+?) and (.+)"),
            re.compile(r"(?:from )?(.+?) (?:to|through|thru|until|till|-) (.+)"),
            re.compile(r"(?:from )?(.*?\d)-(\d{1,2})"))
 _OPEN_END = re.compile(r"(?<!day )(?<!days )(?<!week )(?<!weeks )\b(before|after|until|till|no later than|no earlier than)\b")
+_WEEK_OF = re.compile(r"\bweek(?:end)?s? of\b")
 _MONTH_DAY = re.compile(rf"\b({MONTH_PATTERN})\s+\d{{1,2}}(th)?\b|\b\d{{1,2}}(th)?\s+(of\s+)?({MONTH_PATTERN})\b")
 _COARSE = ("day", "week", "month", "quarter", "year")
 _GRAIN_STEP = {"second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
@@ -454,6 +461,8 @@ def _resolve(text: str, ref: datetime) -> TimeValue | None:
         return None  # "morning", "in the evening": a part of the day, no day to book
     if _OPEN_END.search(s) and (found := _from_duckling(s, ref)) is not None:
         return found  # "before noon", "after 5pm tomorrow": an interval open at one end
+    if _WEEK_OF.search(s) and (found := _from_duckling(s, ref)) is not None:
+        return found  # "the first week of january": a week, not the 1st
     found = _own_rules(s, ref)
     if found is None and _MONTH_DAY.search(s) and not _PERIOD.search(s):
         return None  # a month and day the rules read but found impossible ("February 30th"): no other reading
