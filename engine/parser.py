@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from . import result as r
 from . import placespans, timeframe, timespans
 from .calibration import Calibration
-from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates
+from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates, frame_slot
 from .labels import OUT_OF_SCOPE
 from .mode import asks, is_other_errand, is_taxi_only, mode_of, names_travel, supported_intent
 from .resolve.stations import mode_of_station
@@ -54,8 +54,11 @@ class Parser:
     def frame(self, pred: Prediction, expected_slot: str | None) -> dict[str, dict | None]:
         """Best span per frame slot (and return_time), time spans completed (:mod:`engine.timespans`);
         ``expected_slot`` settles short answers."""
-        frame = build_frame(pred.text, pred.tokens, pred.slot_entities, ALL_FRAME_LABELS)
-        timespans.complete(pred.text, frame)  # holidays, counted offsets, ranges the tagger cut short
+        tagged = pred.slot_entities
+        if not tagged and pred.out_of_scope and self.names_station(pred):
+            tagged = pred.entities  # the frame head, leaning out of scope, tagged nothing: the fine tags' legs
+        frame = build_frame(pred.text, pred.tokens, tagged, ALL_FRAME_LABELS)
+        timespans.complete(pred.text, frame, tagged is not pred.slot_entities)  # holidays, offsets, cut ranges
         placespans.complete(pred.text, frame, self.places.resolve)  # "Penn" + "Station", "london kings" + "cross"
         if expected_slot and frame.get(expected_slot) is None:
             # The bot asked for one slot; an answer whose only span fills the other slot of the same kind
@@ -189,6 +192,12 @@ class Parser:
         return (not any(frame.values()) and not pred.entities and not names_travel(words)
                 and (booking or not asks(intent, pred.text)))
 
+    def names_station(self, pred: Prediction) -> bool:
+        """A leg of the fine tagger's is a station of the table ("the 7:15 from Kings Cross", "the 8:05 from
+        Paddington"): the model, which has seen few, may judge such a turn another service's; a station is travel."""
+        return any(frame_slot(e.label) in PLACE_SLOTS and (v := self.places.resolve(pred.text[e.start:e.end]))
+                   and v.get("station") for e in pred.entities)
+
     def language_of(self, pred: Prediction) -> Detected:
         """The language of the text's words; the places the tagger found (the frame's departure and
         destination, the fine place entities) do not vote."""
@@ -247,15 +256,15 @@ class Parser:
         }
         return answer
 
-    @staticmethod
-    def scope(pred: Prediction, language: Detected, words: list[str], expected_slot: str | None) -> r.OutOfScope | None:
+    def scope(self, pred: Prediction, language: Detected, words: list[str], expected_slot: str | None) -> r.OutOfScope | None:
         """Why the turn is not answered with a frame: another language, the model's judgement (not when the bot
-        just asked a travel question), a taxi or a ride; None when it is."""
+        just asked a travel question, nor when it names a railway or coach station), a taxi or a ride; None when
+        it is."""
         if not language.english:
             return {"reason": "language", "confidence": language.confidence}
         if expected_slot:
             return None
-        if pred.out_of_scope:
+        if pred.out_of_scope and not self.names_station(pred):
             return {"reason": "not_travel", "confidence": round(pred.out_of_scope_probability, 4)}
         if is_taxi_only(words):
             return {"reason": "not_travel", "confidence": 1.0}  # a taxi or a ride: not a trip booked here

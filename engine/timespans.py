@@ -9,7 +9,9 @@ of "between the 2nd and the 6th of january". Rules, on the text (no second model
   touches the tagged time span, the span grows to cover it; where no time span was tagged, it
   becomes the time span (``return_time`` when "return", "back" or "returning" is said just before);
 * a clock time said in words ("half past two", "quarter to eight", "ten past six": ``timeframe.SPOKEN_CLOCK``)
-  is one the same way, and a place the tagger found inside it is none ("quarter to" + "eight");
+  is one the same way, and a place the tagger found inside it is none ("quarter to" + "eight"); so is a clock time
+  in digits where the frame head tagged nothing at all ("the 8:05 from Paddington": an aircraft to the tagger;
+  where it tagged other spans, leaving a clock time out is its reading: "2:25 am is too early");
 * a range word and a day on the far side of a tagged span ("the 2nd" + " and the 6th of january",
   "the 5th through " + "the 12th of december") joins the span, so the value is the range.
 
@@ -39,6 +41,7 @@ _DAY = (rf"(?:the )?\d{{1,2}}(?:st|nd|rd|th)?(?: of)?(?: (?:{MONTH_PATTERN})\.?)
         rf"(?:{MONTH_PATTERN})\.? \d{{1,2}}(?:st|nd|rd|th)?|(?:{WEEKDAY_PATTERN})")
 _AFTER = re.compile(rf"\s*(?:and|to|through|thru|until|till|-)\s+(?:{_DAY})\b", re.I)
 _BEFORE = re.compile(rf"\b(?:{_DAY})\s*(?:and|to|through|thru|until|till|-)\s*(?:the\s+)?$", re.I)
+DIGIT_CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s*[ap]\.?m\b\.?)?(?![\d/])")
 _RETURN = re.compile(r"\b(return(?:ing)?|back|come back|coming back)\b[\w\s']{0,12}$", re.I)
 
 
@@ -56,14 +59,16 @@ def _grow_range(text: str, span: dict, taken: list[dict]) -> dict:
     return span if (start, end) == (span["start"], span["end"]) else frame_span(text, start, end, span["confidence"])
 
 
-def complete(text: str, frame: dict[str, dict | None]) -> None:
-    """Grow or add the frame's ``time`` / ``return_time`` spans in place (see the module's rules)."""
+def complete(text: str, frame: dict[str, dict | None], digit_clocks: bool = False) -> None:
+    """Grow or add the frame's ``time`` / ``return_time`` spans in place (see the module's rules); with
+    ``digit_clocks``, a clock time in digits is one of the expressions found (the frame head tagged nothing)."""
     places = [frame[s] for s in ("departure", "destination") if frame.get(s)]
     for slot in ("time", "return_time"):
         if frame.get(slot):
             frame[slot] = _grow_range(text, frame[slot], places + [frame[o] for o in ("time", "return_time")
                                                                     if o != slot and frame.get(o)])
-    found = sorted([*EXPRESSION.finditer(text), *SPOKEN_CLOCK.finditer(text)], key=lambda m: m.start())
+    clocks = [m for m in DIGIT_CLOCK.finditer(text)] if digit_clocks and not frame.get("time") else []
+    found = sorted([*EXPRESSION.finditer(text), *SPOKEN_CLOCK.finditer(text), *clocks], key=lambda m: m.start())
     for m in found:
         start, end = m.start(), m.end()
         for slot in ("departure", "destination"):  # "Denver memorial" + "day": a holiday ends no city's name

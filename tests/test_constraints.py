@@ -168,6 +168,18 @@ def test_a_station_is_its_whole_name_its_city_and_keeps_its_name(client, text, s
     assert place["text"] == span and place["value"]["city"] == city and place["value"]["station"] == station
 
 
+@pytest.mark.parametrize("text,slot,station,time", [
+    ("the 7:15 from Kings Cross", "departure", "King's Cross", "7:15"),  # the model leans out of scope on these
+    ("I'd like the 10:30 from Euston please", "departure", "Euston", "10:30"),
+    ("Going to Edinburgh Waverley", "destination", "Waverley", None),
+])
+def test_a_turn_naming_a_station_is_travel(client, text, slot, station, time):
+    body = parse(client, text)
+    assert body["in_scope"] and body["mode"] == "train"
+    assert body["slots"][slot]["value"]["station"] == station
+    assert (body["slots"]["time"] or {}).get("text") == time
+
+
 @pytest.mark.parametrize("text,dep,dest", [("flying out of O'Hare to Heathrow", "ORD", "LHR"),
                                             ("flights from Dulles to Chicago Midway on Friday", "IAD", "MDW")])
 def test_airports_by_name_resolve_to_their_code(client, text, dep, dest):
