@@ -210,6 +210,19 @@ def test_a_name_several_countries_share_is_the_larger_place(places, text, city, 
     assert (v["airports"][:1] or [None])[0] == first
 
 
+@pytest.mark.parametrize("text,first", [
+    ("Maui", "OGG"), ("Jackson Hole", "JAC"), ("Martha's Vineyard", "MVY"), ("Aruba", "AUA"), ("Cabo", "SJD"),
+    ("Mallorca", "PMI"), ("Santorini", "JTR"), ("Seville", "SVQ"), ("Kiev", "KBP"),
+])
+def test_islands_resorts_and_other_spellings_reach_their_airports(places, text, first):
+    assert first in places.resolve(text)["airports"]
+
+
+@pytest.mark.parametrize("text", ["Florida", "Kentucky"])
+def test_a_state_is_no_airport_that_has_it_in_its_name(places, text):
+    assert places.resolve(text) is None  # not "Southwest Florida International"
+
+
 def test_taipei_has_both_airports(places):
     assert set(places.resolve("Taipei")["airports"]) >= {"TPE", "TSA"}
 

@@ -47,7 +47,7 @@ ALIASES = {
     "lisboa": "Lisbon", "moskva": "Moscow", "warszawa": "Warsaw", "krakow": "Krakow",
     "kobenhavn": "Copenhagen", "bruxelles": "Brussels", "brussel": "Brussels", "geneve": "Geneva",
     "athina": "Athens",
-    "bali": "Denpasar-Bali Island", "denpasar": "Denpasar-Bali Island",
+    "bali": "Denpasar-Bali Island", "denpasar": "Denpasar-Bali Island", "seville": "Sevilla", "kiev": "Kyiv",
     "bucuresti": "Bucharest", "sankt peterburg": "St Petersburg", "ciudad de panama": "Panama City",
 }
 
@@ -100,6 +100,11 @@ METRO_AIRPORTS = {
     # names a smaller place with an airport shares, the one travellers mean first, whose town GeoNames lists
     # under another name ("Napoli", "Newcastle upon Tyne", "Victoria de Durango") or that is small and flown to
     "naples": ["NAP"], "newcastle": ["NCL"], "durango": ["DGO"], "la paz": ["LPB"], "queenstown": ["ZQN"],
+    # islands and resorts travellers name by the island or the resort, their airports filed under a town
+    "maui": ["OGG"], "kauai": ["LIH"], "hawaii": ["HNL", "OGG", "KOA", "LIH"], "jackson hole": ["JAC"],
+    "marthas vineyard": ["MVY"], "lake tahoe": ["RNO", "TVL"], "aruba": ["AUA"], "bermuda": ["BDA"],
+    "bahamas": ["NAS"], "the bahamas": ["NAS"], "jamaica": ["MBJ", "KIN"], "cabo": ["SJD"], "cabo san lucas": ["SJD"],
+    "mallorca": ["PMI"], "majorca": ["PMI"], "tenerife": ["TFS", "TFN"], "santorini": ["JTR"],
 }
 
 US_STATES = {
@@ -128,6 +133,7 @@ COUNTRIES = {  # names people append to a city -> ISO 3166 alpha-2, as airportsd
 METRO_NAMES = {  # how the metro table's cities are answered
     "new york": "New York", "washington": "Washington", "sao paulo": "São Paulo", "montreal": "Montréal",
     "frankfurt am main": "Frankfurt am Main", "reykjavik": "Reykjavík", "zurich": "Zürich",
+    "marthas vineyard": "Martha's Vineyard", "the bahamas": "Bahamas", "cabo san lucas": "Cabo San Lucas",
 }
 # Names of airports travellers use that airportsdata's names do not hold as they are said
 AIRPORT_NICKNAMES = {"sea tac": "SEA", "seatac": "SEA", "la guardia": "LGA", "kennedy": "JFK", "dfw airport": "DFW",
@@ -140,6 +146,7 @@ west central northern southern eastern western city county state beach springs f
 gulf creek hills park plains canyon desert area capital greater tri cities plateau peninsula delta lakeshore
 shore shores bluff heights""".split())
 _STATE_NAMES = {v.lower(): v for v in US_STATES.values()}
+_REGIONS = frozenset(_STATE_NAMES) | frozenset(COUNTRIES)  # "Southwest Florida International": not "Florida"
 US_TERRITORIES = {"PR": "US", "VI": "US", "GU": "US", "AS": "US", "MP": "US"}  # GeoNames' codes -> airportsdata's
 _EXCLUDED = re.compile(r"\b(air force|air base|afb|army|naval|heliport|seaplane|military|raf)\b", re.I)
 
@@ -207,7 +214,7 @@ class PlaceIndex:
             if not rest:
                 continue
             for key in {" ".join(rest), "".join(rest), rest[-1]}:
-                if len(key) >= 4 and not key.isdigit() and key not in _GENERIC_NAMES:
+                if len(key) >= 4 and not key.isdigit() and key not in _GENERIC_NAMES and key not in _REGIONS:
                     found.setdefault(key, set()).add(code)
         names = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
         return {**names, **{k: v for k, v in AIRPORT_NICKNAMES.items() if v in self.by_iata}}
