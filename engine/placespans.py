@@ -3,7 +3,8 @@
 The tagger learned places from city names; a station or an airport said by its name is longer than a city
 ("Penn" of "Penn Station", "london kings" of "london kings cross", "Boston South" of "Boston South Station").
 Such a span grows over the next words (up to three) when the longer name resolves to a station or to one
-named airport and the shorter does not, never into another span. The span keeps the tagger's confidence.
+named airport and the shorter does not, never into another span. A span that ends in a number typed for a
+word ("nyc 2 la": to) and resolves only without it ends before it. The span keeps the tagger's confidence.
 """
 from __future__ import annotations
 
@@ -35,3 +36,8 @@ def complete(text: str, frame: dict[str, dict | None], resolve) -> None:
                 best = end
         if best is not None and not (resolve(span["text"]) or {}).get("station"):
             frame[slot] = frame_span(text, span["start"], best, span["confidence"])
+    for slot in ("departure", "destination"):  # "nyc 2 la": a number typed for "to" is no part of the name
+        span = frame.get(slot)
+        m = span and re.fullmatch(r"(.*\S)\s+\d{1,2}", span["text"])
+        if m and resolve(span["text"]) is None and resolve(m.group(1)) is not None:
+            frame[slot] = frame_span(text, span["start"], span["start"] + len(m.group(1)), span["confidence"])

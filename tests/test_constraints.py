@@ -236,6 +236,12 @@ def test_words_that_must_not_be_corrected(word):
     assert words(word) == [word if word != "weds" else "wednesday"]
 
 
+def test_text_speak_legs_and_days(client):
+    body = parse(client, "flight frm nyc 2 la on fri")  # "2" for "to"
+    assert body["slots"]["departure"]["text"] == "nyc" and body["slots"]["destination"]["text"] == "la"
+    assert parse(client, "need tix to chicago nxt weds")["slots"]["time"]["value"] == "2026-12-02"
+
+
 def test_a_typed_date_word_ends_no_place_and_resolves(client):
     body = parse(client, "flight from mumbai to delhi tommorow")
     assert body["slots"]["destination"]["text"] == "delhi" and body["slots"]["time"]["value"] == "2026-11-26"
