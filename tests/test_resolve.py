@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.resolve.dates import resolve_time
-from engine.resolve.places import ALIASES, CITY_CODES, METRO_AIRPORTS, WORDS_NOT_CODES, PlaceIndex, fold
+from engine.resolve.place_tables import ALIASES, CITY_CODES, METRO_AIRPORTS, WORDS_NOT_CODES
+from engine.resolve.places import PlaceIndex, fold
 from model.values import known_words
 
 TPE = timezone(timedelta(hours=8))

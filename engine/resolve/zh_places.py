@@ -21,7 +21,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .places import METRO_AIRPORTS, PlaceIndex, fold
+from .place_tables import METRO_AIRPORTS
+from .places import PlaceIndex, fold
 
 DATA = Path(__file__).resolve().parent / "data" / "zh_places.tsv"
 GREATER_CHINA = frozenset({"CN", "TW", "HK", "MO"})
