@@ -23,7 +23,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from .config import TaggerConfig
 from .lexicon import Gazetteer
@@ -36,9 +36,18 @@ class ArtifactError(RuntimeError):
     """The artifact is missing, corrupt or inconsistent."""
 
 
+class Network(Protocol):
+    """What the artifact needs of the training lab's network (``model.network.JointTagger``): its configuration
+    and its tensors by name. Serving holds none (``Artifact.model`` is None: the graphs run)."""
+
+    config: TaggerConfig
+
+    def state_dict(self) -> dict: ...
+
+
 @dataclass
 class Artifact:
-    model: Any  # the training lab's PyTorch network (model.network.JointTagger); None as served (graphs only)
+    model: Network | None  # the training lab's PyTorch network; None as served (graphs only)
     words: Vocab
     chars: Vocab | None
     tags: list[str]
@@ -81,6 +90,27 @@ def _read_json(path: Path) -> dict:
     if not isinstance(data, dict):
         raise ArtifactError(f"corrupt JSON in {path}: expected an object")
     return data
+
+
+def config_json(art: Artifact, weights_digest: str, graph_digests: dict[str, str] | None = None) -> dict:
+    """``config.json`` as :func:`model.artifact.save` writes it and :func:`read_config` reads it: the one
+    statement of its fields. ``graph_digests``: each ONNX file's SHA-256, exported from these weights."""
+    config = {
+        "name": art.name,
+        "weights_sha256": weights_digest,
+        "model": art.config.to_dict(),
+        "words": art.words.items,
+        "chars": art.chars.items if art.chars else None,
+        "tags": art.tags,
+        "intents": art.intents,
+        "frame_tags": art.frame_tags,
+        "glove_words": art.glove.items if art.glove else None,
+        "gazetteer": art.gazetteer.names if art.gazetteer else None,
+        "meta": art.meta,
+    }
+    if graph_digests:
+        config["onnx"] = {"from_weights_sha256": weights_digest, "files": dict(graph_digests)}
+    return config
 
 
 def read_graphs(art_dir: Path, cfg: dict, weights_digest: str) -> dict[str, bytes]:
@@ -185,4 +215,4 @@ def default_dir() -> Path:
     return COMMITTED_DIR
 
 
-__all__ = ["Artifact", "ArtifactError", "load", "read_config", "default_dir", "sha256_file"]
+__all__ = ["Artifact", "ArtifactError", "Network", "config_json", "load", "read_config", "default_dir", "sha256_file"]

@@ -2,7 +2,8 @@
 
 Reading and checking for serving is :mod:`engine.artifact` (no PyTorch); this module adds what
 needs PyTorch: :func:`save` writes ``weights.safetensors`` (never pickle), the ONNX graphs and
-the JSON files into a temporary directory and renames it into place; :func:`load` verifies the
+the JSON files (``config.json``'s fields: :func:`engine.artifact.config_json`, beside its reader) into a
+temporary directory and renames it into place; :func:`load` verifies the
 artifact as the engine does and builds the :class:`model.network.JointTagger` from its weights.
 """
 from __future__ import annotations
@@ -13,8 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from engine.artifact import (CONFIG, METRICS, WEIGHTS, Artifact, ArtifactError, crf_tensors, read_graphs,
-                             default_dir, read_config, sha256_file)
+from engine.artifact import (CONFIG, METRICS, WEIGHTS, Artifact, ArtifactError, config_json, crf_tensors,
+                             default_dir, read_config, read_graphs, sha256_file)
 
 __all__ = ["Artifact", "ArtifactError", "save", "load", "default_dir", "sha256_file"]
 
@@ -35,24 +36,9 @@ def save(artifact: Artifact, out_dir: str | Path, extra_files: dict[str, Path] |
         state = {k: v.detach().contiguous() for k, v in artifact.model.state_dict().items()}
         save_file(state, str(tmp / WEIGHTS))
         digest = sha256_file(tmp / WEIGHTS)
-        config = {
-            "name": artifact.name,
-            "weights_sha256": digest,
-            "model": artifact.model.config.to_dict(),
-            "words": artifact.words.items,
-            "chars": artifact.chars.items if artifact.chars else None,
-            "tags": artifact.tags,
-            "intents": artifact.intents,
-            "frame_tags": artifact.frame_tags,
-            "glove_words": artifact.glove.items if artifact.glove else None,
-            "gazetteer": artifact.gazetteer.names if artifact.gazetteer else None,
-            "meta": artifact.meta,
-        }
-        if graphs:
-            for name, graph in graphs.items():
-                (tmp / f"{name}.onnx").write_bytes(graph)
-            config["onnx"] = {"from_weights_sha256": digest,
-                              "files": {f"{n}.onnx": sha256_file(tmp / f"{n}.onnx") for n in graphs}}
+        for name, graph in (graphs or {}).items():
+            (tmp / f"{name}.onnx").write_bytes(graph)
+        config = config_json(artifact, digest, {f"{n}.onnx": sha256_file(tmp / f"{n}.onnx") for n in graphs or {}})
         (tmp / CONFIG).write_text(json.dumps(config, indent=1, ensure_ascii=False), encoding="utf-8")
         (tmp / METRICS).write_text(json.dumps(artifact.metrics, indent=2), encoding="utf-8")
         for name, src in (extra_files or {}).items():
