@@ -142,7 +142,7 @@ class CRF(nn.Module):
 
     Trained by the negative log-likelihood of the gold path; a token without a gold label (-100)
     may take any tag (the numerator sums over those paths: partial labels). Serving decodes with
-    Viterbi over the same scores (:func:`engine.predict.viterbi`), BIO constraints added.
+    Viterbi over the same scores (:func:`engine.decode.viterbi`), BIO constraints added.
     """
 
     def __init__(self, n_tags: int):

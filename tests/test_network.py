@@ -142,7 +142,7 @@ def test_config_rejects_unknown_cell():
 def test_viterbi_never_opens_a_span_with_inside():
     import numpy as np
 
-    from engine.predict import _NEG, allowed_transitions, start_allowed, viterbi
+    from engine.decode import _NEG, allowed_transitions, start_allowed, viterbi
 
     tags = ["O", "B-a", "I-a", "B-b", "I-b"]
     trans = np.where(allowed_transitions(tags), 0.0, _NEG)
@@ -192,7 +192,7 @@ def test_viterbi_with_learned_scores_finds_the_best_path():
 
     import numpy as np
 
-    from engine.predict import viterbi
+    from engine.decode import viterbi
 
     rng = np.random.default_rng(0)
     logp, trans, start, end = rng.normal(size=(5, 3)), rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=3)

@@ -4,7 +4,8 @@ import pytest
 
 from conftest import FIXTURES
 from engine.artifact import default_dir
-from engine.predict import Predictor, best_path, bio_penalties, viterbi
+from engine.decode import best_path, bio_penalties, viterbi
+from engine.predict import Predictor
 from model.artifact import load
 from model.data import read_atis, read_sgd
 from model.torch_backend import TorchPredictor
@@ -109,7 +110,7 @@ def test_calls_keep_near_lengths_together():
 
 
 def test_batched_viterbi_equals_one_sentence_at_a_time():
-    from engine.predict import best_paths, viterbi_batch
+    from engine.decode import best_paths, viterbi_batch
 
     rng = np.random.default_rng(1)
     tags = ["O", "B-a", "I-a", "B-b", "I-b"]
@@ -124,7 +125,7 @@ def test_batched_viterbi_equals_one_sentence_at_a_time():
 
 
 def test_the_batch_one_path_equals_the_batched_search_ties_included():
-    from engine.predict import best_paths, viterbi_batch, viterbi_one
+    from engine.decode import best_paths, viterbi_batch, viterbi_one
 
     rng = np.random.default_rng(2)
     tags = ["O", "B-a", "I-a", "B-b", "I-b"]
