@@ -1,5 +1,9 @@
 """Text in, answer out: the predictor's spans turned into the frame, resolved values, missing slots,
-the out-of-scope and language decisions. The object the HTTP layer (``app/``) adapts."""
+the out-of-scope and language decisions. The object the HTTP layer (``app/``) adapts.
+
+About 330 lines, kept whole: the steps of one answer (language, scope, frame, values, constraints, intent, mode)
+read top to bottom in the order an answer is built; each step's rules live in their own module (``frame``,
+``timespans``, ``placespans``, ``timeframe``, ``mode``, ``language``, ``resolve``)."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,6 @@
-"""The joint recurrent tagger: embeddings -> recurrent encoder -> tag and intent heads.
+"""The joint recurrent tagger: embeddings -> recurrent encoder -> tag and intent heads (about 300 lines: the
+six recurrent families, the CRF layer and the joint heads, each a small module, in the style of pytorch/examples'
+``word_language_model/model.py``).
 
 Encoder families (``TaggerConfig.cell``):
 

@@ -1,5 +1,8 @@
 """Time expressions -> a value a bot can book with: ``{"value", "grain"}``, relative to when the user spoke.
 
+About 490 lines, kept whole: the rules below are one ordered reading of a phrase (each helper one rule, tried in
+the order :func:`_resolve` lists), and splitting them would scatter that order over files.
+
 ``value`` is an ISO 8601 date ("2026-12-05"), a date-time with the user's UTC offset
 ("2026-12-04T21:00-05:00"), or an interval ``{"from", "to"}`` of either, whose end is exclusive
 (Duckling's convention: "dec 5 to dec 9" is from 2026-12-05 to 2026-12-10). ``grain`` is the
