@@ -183,22 +183,14 @@ def markdown_table(rows: list[dict]) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    from ..artifact import load
-    from .gradients import gradient_profile, plot_profiles
-    from ..data import atis_dir
-
-    started = time.perf_counter()
-    atis = atis_dir(args.data)
+def plan_jobs(args, atis: Path, workdir: Path) -> tuple[list[dict], int]:
+    """One training job per family and seed, each family's width matched to the LSTM's parameter count."""
     train = read_atis(atis / "train")
     base = {"vocab_size": len(Vocab.build(e.words for e in train)),
             "n_tags": len({t for e in train for t in e.tags}), "n_intents": len({e.intent for e in train}),
             "emb_dim": args.emb_dim}
     target = JointTagger(TaggerConfig(**base, cell="lstm", hidden=args.lstm_hidden)).num_parameters()
     families = [f for f in FAMILIES if args.only is None or f[0] in args.only]
-    args.out.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="compare-"))
     jobs = []
     for seed in range(1, args.seeds + 1):
         for label, cell, bi, layers, context in families:
@@ -210,8 +202,11 @@ def main(argv: list[str] | None = None) -> None:
                          "data": str(args.data), "atis": str(atis), "emb_dim": args.emb_dim,
                          "epochs": args.epochs, "patience": args.patience,
                          "latency_utterances": args.latency_utterances})
-    print(f"{len(jobs)} trainings, {args.jobs} at a time; parameter target {target:,}; logs in {workdir}",
-          file=sys.stderr)
+    return jobs, target
+
+
+def run_jobs(args, atis: Path, jobs: list[dict], started: float) -> tuple[list[dict], dict | None]:
+    """The trainings, ``args.jobs`` at a time (and the CRF peer beside them), in the order they finish."""
     runs, crf = [], None
     with mp.get_context("spawn").Pool(args.jobs) as pool:
         crf_async = None if args.no_crf else pool.apply_async(run_crf, (atis, args.latency_utterances))
@@ -223,6 +218,13 @@ def main(argv: list[str] | None = None) -> None:
                   file=sys.stderr)
         if crf_async is not None:
             crf = crf_async.get()
+    return runs, crf
+
+
+def gradient_profiles(args, atis: Path, jobs: list[dict]) -> dict:
+    """Gradient norms by distance for the first seed of ``GRADIENT_RUNS``, trained and at initialisation."""
+    from ..artifact import load
+    from .gradients import gradient_profile, plot_profiles
 
     torch.set_num_threads(1)
     test = read_atis(atis / "test")
@@ -237,7 +239,22 @@ def main(argv: list[str] | None = None) -> None:
             profiles[f"{label}, at initialisation"] = gradient_profile(fresh, test, min_len=20)
     if profiles:
         plot_profiles(profiles, args.out / "vanishing_gradients.png")
+    return profiles
 
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    from ..data import atis_dir
+
+    started = time.perf_counter()
+    atis = atis_dir(args.data)
+    args.out.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="compare-"))
+    jobs, target = plan_jobs(args, atis, workdir)
+    print(f"{len(jobs)} trainings, {args.jobs} at a time; parameter target {target:,}; logs in {workdir}",
+          file=sys.stderr)
+    runs, crf = run_jobs(args, atis, jobs, started)
+    profiles = gradient_profiles(args, atis, jobs)
     rows = summarise(runs, crf)
     total = time.perf_counter() - started
     result = {"command": "python -m model.research.compare " + " ".join(argv if argv is not None else sys.argv[1:]),
