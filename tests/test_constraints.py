@@ -14,11 +14,6 @@ from model import constraints
 REF = {"reference_time": "2026-11-25T09:00:00-05:00", "timezone": "America/New_York"}  # a Wednesday
 
 
-@pytest.fixture(scope="module")
-def client(predictor):
-    return create_app(predictor=predictor, config={"ACCESS_LOG": False}).test_client()
-
-
 def parse(client, text: str) -> dict:
     res = client.post("/parse", json={"text": text, **REF})
     assert res.status_code == 200
