@@ -41,3 +41,15 @@ def test_versus_measures_each_batch_size_of_a_tree():
     got = one_side(["onnx"], None)  # the ATIS test fixture, this checkout's committed model
     assert set(got) == {"onnx"} and set(got["onnx"]) == {str(b) for b in SIZES}
     assert all(v > 0 for v in got["onnx"].values())
+
+
+def test_frontier_reads_each_artifacts_figures_and_times_it(tmp_path):
+    from benchmarks import frontier
+    from engine.artifact import default_dir
+
+    rows = frontier.main([str(default_dir()), "--repeats", "1", "--png", str(tmp_path / "f.png")])
+    (row,) = rows
+    assert row["cell"] == "lstm" and row["hidden"] == 256 and not row["distilled"]
+    assert 90 < row["heldout_micro"] < 100 and 90 < row["atis_dev"] < 100
+    assert all(row[f"{b}_b{n}_us"] > 0 for b in ("onnx", "onnx-int8") for n in (1, 8))
+    assert (tmp_path / "f.png").stat().st_size > 0
