@@ -16,6 +16,7 @@ RUN pip install -r requirements.txt
 COPY engine/ engine/
 COPY app/ app/
 COPY model/artifacts/default/ model/artifacts/default/
+COPY model/artifacts/zh/ model/artifacts/zh/
 
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin slot
 USER 10001

@@ -3,7 +3,8 @@
 Layout of an artifact directory (written by :func:`model.artifact.save`)::
 
     weights.safetensors   tensors only (never pickle)
-    tagger.onnx           the network for serving (model/export.py), and
+    tagger.onnx           the network for serving (model/export.py),
+    tagger.int8.onnx      the same with int8 weights (served by default), and
     chars.onnx            its character CNN
     config.json           architecture, vocabularies, label inventories,
                           training settings, SHA-256 of the weights and of

@@ -31,6 +31,9 @@ def supported(config: TaggerConfig) -> bool:
     return config.cell != "jordan"
 
 
+INT8 = "tagger.int8"  # the artifact's int8 tagger graph (model.export), served with SLOT_BACKEND=onnx-int8
+
+
 def quantized(graph: bytes) -> bytes:
     """The graph with int8 weights for its LSTM/GRU/MatMul/Gemm nodes (dynamic quantization)."""
     import logging
@@ -61,7 +64,9 @@ class OnnxTagger:
             raise ValueError("Jordan networks are served by PyTorch")
         self.inputs = graph_inputs(config)
         self.outputs = ["tags", "intent"] + (["frame"] if config.n_frame_tags else [])
-        self.graphs = {k: quantized(g) if quantize and k == "tagger" else g for k, g in graphs.items()}
+        self.graphs = {k: g for k, g in graphs.items() if k != INT8}
+        if quantize:  # the artifact's int8 graph (exported with it); an older artifact's quantized here
+            self.graphs["tagger"] = graphs.get(INT8) or quantized(graphs["tagger"])
         self._sessions: dict = {}
         self._pid = None
 

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
+import tempfile
 import warnings
 from pathlib import Path
 
 import torch
 import torch.nn as nn
 
-from .artifact import load, save
+from .artifact import CONFIG, METRICS, WEIGHTS, load, save
 from .network import JointTagger, probabilities
 from engine.inputs import example as example_inputs
 from engine.inputs import graph_inputs, token_inputs
-from engine.runtime import supported
+from engine.runtime import quantized, supported
 
 
 class _Padded(nn.Module):
@@ -69,7 +71,8 @@ def _export(module: nn.Module, example: tuple[torch.Tensor, ...], inputs: list[s
 
 
 def export_graphs(model: JointTagger) -> dict[str, bytes]:
-    """``{"tagger": ..., "chars": ...}`` ONNX graphs (fp32) of ``model``; ``chars`` only with a character CNN."""
+    """``{"tagger": ..., "chars": ..., "tagger.int8": ...}`` ONNX graphs of ``model``: fp32, ``chars`` only with a
+    character CNN, and the tagger with int8 weights (dynamic quantization, :func:`engine.runtime.quantized`)."""
     if not supported(model.config):
         raise ValueError("Jordan networks are served by PyTorch")
     was_training = model.training
@@ -82,6 +85,7 @@ def export_graphs(model: JointTagger) -> dict[str, bytes]:
         graphs["chars"] = _export(_CharFeatures(model), (torch.ones(2, 4, dtype=torch.long),), ["chars"],
                                   ["char_feats"], {"chars": {0: "N", 1: "C"}})
     model.train(was_training)  # the exporter leaves the modules in eval mode
+    graphs["tagger.int8"] = quantized(graphs["tagger"])  # served by default: no quantizing (and no temp files) at start-up
     return graphs
 
 
@@ -90,8 +94,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("artifact", help="artifact directory; rewritten atomically with its ONNX graphs")
     args = p.parse_args(argv)
     art = load(args.artifact)
-    curves = Path(args.artifact) / "training_curves.png"
-    save(art, args.artifact, {curves.name: curves} if curves.is_file() else None, graphs=export_graphs(art.model))
+    keep = {f.name: f for f in Path(args.artifact).iterdir()  # the training curves, the calibration, ...
+            if f.is_file() and f.suffix != ".onnx" and f.name not in (WEIGHTS, CONFIG, METRICS)}
+    with tempfile.TemporaryDirectory() as tmp:  # copies: save() replaces the directory they are in
+        extra = {name: Path(shutil.copy(f, Path(tmp) / name)) for name, f in keep.items()}
+        save(art, args.artifact, extra or None, graphs=export_graphs(art.model))
     print(f"wrote the ONNX graphs of {art.name} ({art.version}) into {args.artifact}")
 
 

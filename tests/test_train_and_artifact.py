@@ -29,8 +29,8 @@ def trained(tmp_path_factory):
 
 def test_training_writes_a_complete_artifact(trained):
     out, metrics = trained
-    assert sorted(p.name for p in out.iterdir()) == ["chars.onnx", "config.json", "metrics.json", "tagger.onnx",
-                                                     "training_curves.png", "weights.safetensors"]
+    assert sorted(p.name for p in out.iterdir()) == ["chars.onnx", "config.json", "metrics.json", "tagger.int8.onnx",
+                                                     "tagger.onnx", "training_curves.png", "weights.safetensors"]
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary dir left behind
     assert {oct(p.stat().st_mode & 0o777) for p in out.iterdir()} == {"0o644"}  # the image's user can read them
     saved = json.loads((out / "metrics.json").read_text())
@@ -191,13 +191,26 @@ def test_cosine_schedule_decays_the_learning_rate(tmp_path, monkeypatch):
 def test_serving_load_uses_the_graphs_without_the_network(trained):
     out, _ = trained
     art = served_io.load(out)
-    assert art.model is None and set(art.graphs) == {"tagger", "chars"} and art.config.hidden == 16
+    assert art.model is None and set(art.graphs) == {"tagger", "chars", "tagger.int8"} and art.config.hidden == 16
     served, ref = Predictor(art, "onnx"), TorchPredictor.from_dir(out, "torch")
     text = "Fly from Chicago to an unseen place, Zanzibar!"
     a, b = served.predict(text), ref.predict(text)
     assert a.tags == b.tags and a.intent == b.intent and a.frame_tags == b.frame_tags
     with pytest.raises(ValueError, match="network"):
         TorchPredictor(art, "torch")
+
+
+def test_the_int8_graph_is_exported_with_the_artifact_and_served_as_it_is(trained, monkeypatch):
+    """SLOT_BACKEND=onnx-int8 serves the artifact's tagger.int8.onnx: nothing is quantized (or written to a temporary
+    directory) at start-up; it is what quantizing at start-up would give."""
+    from engine import runtime
+
+    out, _ = trained
+    art = served_io.load(out)
+    assert runtime.quantized(art.graphs["tagger"]) == art.graphs["tagger.int8"]
+    monkeypatch.setattr(runtime, "quantized", lambda graph: pytest.fail("quantized at start-up"))
+    tagger = runtime.OnnxTagger(art.graphs, art.config, quantize=True)
+    assert tagger.graph == art.graphs["tagger.int8"] and "tagger.int8" not in tagger.graphs
 
 
 def test_tampered_or_missing_graphs_are_refused(trained, tmp_path):
