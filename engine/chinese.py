@@ -99,7 +99,7 @@ class ChineseReader:
         """Time as constraints, as in English (:mod:`engine.timeframe`): a day and a clock time said apart are
         one value with both pieces ("后天去广州的机票 下午三点以后": the day after tomorrow from 15:00); a time
         followed by an arrival verb (之前到, 前到达, 抵达) is the arrival constraint."""
-        pieces = [p for p in candidates(pred.slot_entities, pred.tokens, pred.text)["time"]]
+        pieces = candidates(pred.slot_entities, pred.tokens, pred.text)["time"]
         if frame["time"] is None or not pieces:
             return
         if len(pieces) == 2:
@@ -112,10 +112,10 @@ class ChineseReader:
                 if both["value"] is not None:
                     frame["time"] = {**day, "confidence": joined["confidence"], "value": both["value"],
                                      "grain": both["grain"], "pieces": [_piece(day), _piece(clock)]}
-        last = frame["time"].get("pieces", [frame["time"]])[-1]
-        if (_ARRIVES.match(simplified(pred.text[last["end"]:last["end"] + 6])) and not frame["time"].get("pieces")
-                and frame["time"]["grain"] in ("hour", "minute")):
-            frame["arrival_time"], frame["time"] = frame["time"], None
+        when = frame["time"]  # one span (not a day and a clock time apart): a clock time before an arrival verb
+        if ("pieces" not in when and when["grain"] in ("hour", "minute")
+                and _ARRIVES.match(simplified(pred.text[when["end"]:when["end"] + 6]))):
+            frame["arrival_time"], frame["time"] = when, None
 
     def scope(self, pred: Prediction, text: str, frame: dict, expected_slot: str | None) -> r.OutOfScope | None:
         if expected_slot:

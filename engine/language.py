@@ -35,7 +35,7 @@ from .safe_text import for_native
 
 LATIN = {"ENGLISH": "en", "SPANISH": "es", "FRENCH": "fr", "GERMAN": "de", "ITALIAN": "it", "PORTUGUESE": "pt"}  # lingua
 # Latin-script languages a booking bot meets less often: asked only about a text the six leave unsure, in lingua's
-# low-accuracy mode (trigrams only: about 30 MiB for these, where the six's high-accuracy models take 157)
+# low-accuracy mode (trigrams only: about 5 MiB more, where the six's high-accuracy models take about 160)
 MORE_LATIN = {"DUTCH": "nl", "SWEDISH": "sv", "DANISH": "da", "BOKMAL": "nb", "NYNORSK": "nn", "POLISH": "pl",
               "TURKISH": "tr", "INDONESIAN": "id", "MALAY": "ms", "VIETNAMESE": "vi", "CZECH": "cs", "SLOVAK": "sk",
               "ROMANIAN": "ro", "FINNISH": "fi", "HUNGARIAN": "hu", "CROATIAN": "hr", "SLOVENE": "sl", "TAGALOG": "tl",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable
 
+from .resolve.dates import NUM_WORDS
 from .safe_text import for_native
 from .spans import Span
 
@@ -39,7 +40,7 @@ _ARRIVAL_CUE = re.compile(r"\b(?:arriv\w*|get(?:s|ting)? (?:in|into|there)|gets?
 _ARRIVAL_CUE_WORD = re.compile(r"\b(?:arriv\w*|get(?:s|ting)? (?:in|into|there)|land\w*|reach\w*)\b", re.I)
 _PART_OF_DAY = re.compile(r"(?:the )?(?:morning|afternoon|evening|night)", re.I)
 _WINDOW = re.compile(r"^(?:between\s+)?(.+?)\s+(?:and|to|-)\s+(.+)$", re.I)
-_HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_HOUR_WORD = "(?:" + "|".join(NUM_WORDS) + ")"  # one ... twelve
 _HOUR = rf"(?:1[0-2]|0?[1-9]|{_HOUR_WORD})\b"
 _COUNTED = r"minutes?|mins?|people|persons?|passengers?|adults?|tickets?|seats?|dollars?|euros?|pounds?|bucks|days?|hours?"
 _DAYPART = r"(?:\s*(?:[ap]\.?m\b\.?|in the (?:morning|afternoon|evening|night)|at night|tonight))?"
@@ -141,7 +142,7 @@ def _with_spoken_clocks(text: str, out: list[Piece]) -> list[Piece]:
     (confidence 1.0, as found by rule)."""
     for m in SPOKEN_CLOCK.finditer(text):
         under = [p for p in out if p.start < m.end() and m.start() < p.end]
-        if under and all(m.start() <= p.start and p.end <= m.end() for p in under) or not under:
+        if all(m.start() <= p.start and p.end <= m.end() for p in under):  # none, or all inside it
             confidence = min((p.confidence for p in under), default=1.0)
             out = [p for p in out if p not in under] + [Piece(m.start(), m.end(), confidence)]
     return out

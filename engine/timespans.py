@@ -67,7 +67,7 @@ def complete(text: str, frame: dict[str, dict | None], digit_clocks: bool = Fals
         if frame.get(slot):
             frame[slot] = _grow_range(text, frame[slot], places + [frame[o] for o in ("time", "return_time")
                                                                     if o != slot and frame.get(o)])
-    clocks = [m for m in DIGIT_CLOCK.finditer(text)] if digit_clocks and not frame.get("time") else []
+    clocks = list(DIGIT_CLOCK.finditer(text)) if digit_clocks and not frame.get("time") else []
     found = sorted([*EXPRESSION.finditer(text), *SPOKEN_CLOCK.finditer(text), *clocks], key=lambda m: m.start())
     for m in found:
         start, end = m.start(), m.end()

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -94,11 +92,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("artifact", help="artifact directory; rewritten atomically with its ONNX graphs")
     args = p.parse_args(argv)
     art = load(args.artifact)
-    keep = {f.name: f for f in Path(args.artifact).iterdir()  # the training curves, the calibration, ...
-            if f.is_file() and f.suffix != ".onnx" and f.name not in (WEIGHTS, CONFIG, METRICS)}
-    with tempfile.TemporaryDirectory() as tmp:  # copies: save() replaces the directory they are in
-        extra = {name: Path(shutil.copy(f, Path(tmp) / name)) for name, f in keep.items()}
-        save(art, args.artifact, extra or None, graphs=export_graphs(art.model))
+    extra = {f.name: f for f in Path(args.artifact).iterdir()  # the training curves, the calibration, ...
+             if f.is_file() and f.suffix != ".onnx" and f.name not in (WEIGHTS, CONFIG, METRICS)}
+    save(art, args.artifact, extra or None, graphs=export_graphs(art.model))  # save() copies them before replacing
     print(f"wrote the ONNX graphs of {art.name} ({art.version}) into {args.artifact}")
 
 

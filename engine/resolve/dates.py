@@ -74,7 +74,7 @@ _ORD_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "six
 _ORD_TEENS = {"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
               "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
               "thirtieth": 30}
-_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _DATE_WORDS = re.compile(r"\b(today|tonight|tomorrow|yesterday|\d)\b|"
                          + "|".join(rf"\b{m}\b" for m in list(MONTHS) + list(WEEKDAYS)))
@@ -108,19 +108,19 @@ def _normalise(text: str) -> str:
     return _ordinal_words_to_digits(_spoken_clocks(re.sub(r"\s+", " ", s).strip()))
 
 
-_HOUR_N = r"(1[0-2]|0?[1-9]|" + "|".join(_NUM_WORDS) + r")\b"
+_HOUR_N = r"(1[0-2]|0?[1-9]|" + "|".join(NUM_WORDS) + r")\b"
 _MINUTE_WORDS = {"quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20, "twenty five": 25, "twenty-five": 25}
 _SPOKEN = re.compile(rf"\b(?:a )?(quarter|half|five|ten|twenty[- ]five|twenty|\d{{1,2}})(?: minutes)? "
                      rf"(past|after|to|of|till|before) {_HOUR_N}")
 _HALF_HOUR = re.compile(rf"\bhalf {_HOUR_N}(?! ?(?:an?|of|weeks?|days?|hours?)\b)")  # British "half seven": 7:30
-_HOUR_MINUTES = re.compile(rf"\b({'|'.join(_NUM_WORDS)}) (thirty|fifteen|forty[- ]five)\b")  # "seven thirty"
+_HOUR_MINUTES = re.compile(rf"\b({'|'.join(NUM_WORDS)}) (thirty|fifteen|forty[- ]five)\b")  # "seven thirty"
 
 
 def _spoken_clocks(s: str) -> str:
     """Clock times said in words as digits: "ten past six" -> "6:10", "quarter to 8" -> "7:45", "half seven" ->
     "7:30", "seven thirty" -> "7:30" (the hour's half of the day is settled later, as for "6:10")."""
     def hour_of(raw: str) -> int:
-        return _NUM_WORDS.get(raw) or int(raw)
+        return NUM_WORDS.get(raw) or int(raw)
 
     def spoken(m: re.Match) -> str:
         minutes = _MINUTE_WORDS.get(m.group(1).replace("-", " ")) or int(m.group(1))
@@ -132,7 +132,7 @@ def _spoken_clocks(s: str) -> str:
         return f"{(hour - 2) % 12 + 1}:{60 - minutes:02d}"
     s = _SPOKEN.sub(spoken, s)
     s = _HALF_HOUR.sub(lambda m: f"{hour_of(m.group(1))}:30", s)
-    return _HOUR_MINUTES.sub(lambda m: f"{_NUM_WORDS[m.group(1)]}:"
+    return _HOUR_MINUTES.sub(lambda m: f"{NUM_WORDS[m.group(1)]}:"
                              f"{ {'thirty': 30, 'fifteen': 15}.get(m.group(2), 45):02d}", s)
 
 
@@ -142,11 +142,11 @@ def _time_of_day(s: str) -> tuple[time | None, str]:
         return time(12, 0), s[: m.start()] + s[m.end():]
     if m := re.search(r"\bmidnight\b", s):
         return time(0, 0), s[: m.start()] + s[m.end():]
-    m = re.search(r"\b(\d{1,4}|" + "|".join(_NUM_WORDS) + r")(?:[:.](\d{2}))?\s*(?:o'clock\s*)?"
+    m = re.search(r"\b(\d{1,4}|" + "|".join(NUM_WORDS) + r")(?:[:.](\d{2}))?\s*(?:o'clock\s*)?"
                   r"(am|pm|a\.m\.?|p\.m\.?|a|p)\b", s)
     if m:
         raw, minute = m.group(1), int(m.group(2) or 0)
-        hour = _NUM_WORDS.get(raw)
+        hour = NUM_WORDS.get(raw)
         if hour is None:
             n = int(raw)
             hour, minute = (divmod(n, 100) if n >= 100 else (n, minute))  # ATIS: "838 am"
@@ -198,7 +198,7 @@ def _add_months(d: date, n: int) -> tuple[int, int]:
 def _date_part(s: str, ref: date) -> date | None:  # noqa: C901 - one rule per branch, in order
     if m := (re.search(rf"\bin {_COUNT} (day|week)s?\b", s)
              or re.search(rf"\b{_COUNT} (day|week)s? from (today|now)\b", s)):
-        n = {"a": 1, "an": 1}.get(m.group(1)) or _NUM_WORDS.get(m.group(1)) or int(m.group(1))
+        n = {"a": 1, "an": 1}.get(m.group(1)) or NUM_WORDS.get(m.group(1)) or int(m.group(1))
         return ref + timedelta(days=n * (7 if m.group(2) == "week" else 1))
     if re.search(r"\bday after tomorrow\b", s):
         return ref + timedelta(days=2)
@@ -354,12 +354,12 @@ def _offset(s: str, ref: datetime) -> TimeValue | None:
     anchor = _own_rules(m.group(3), ref)
     if anchor is None or anchor["grain"] != "day" or not isinstance(anchor["value"], str):
         return None
-    n = {"a": 1, "an": 1}.get(m.group(1)) or _NUM_WORDS.get(m.group(1)) or int(m.group(1))
+    n = {"a": 1, "an": 1}.get(m.group(1)) or NUM_WORDS.get(m.group(1)) or int(m.group(1))
     day = date.fromisoformat(anchor["value"]) + timedelta(days=n * (7 if m.group(2) == "week" else 1))
     return {"value": day.isoformat(), "grain": "day"}
 
 
-_N = r"(\d{1,2}|" + "|".join(_NUM_WORDS) + r")"
+_N = r"(\d{1,2}|" + "|".join(NUM_WORDS) + r")"
 _PERIOD_PHRASE = re.compile(r"\b(?:in the |at |this |during the )?(morning|afternoon|evening|night)\b")
 _CLOCKS = (re.compile(rf"\b(half|quarter) (past|after|to) {_N}\b"),
            re.compile(r"\b(\d{1,2})[:.](\d{2})\b"),
@@ -376,13 +376,13 @@ def _clock_in_period(s: str) -> tuple[time | None, str]:
         if not (m := pattern.search(s)) or re.search(rf"\b({MONTH_PATTERN})\s+$", s[: m.start(m.lastindex or 0)]):
             continue  # "march 13 in the morning": 13 is the day
         if i == 0:
-            hour, minute = _NUM_WORDS.get(m.group(3)) or int(m.group(3)), 30 if m.group(1) == "half" else 15
+            hour, minute = NUM_WORDS.get(m.group(3)) or int(m.group(3)), 30 if m.group(1) == "half" else 15
             if m.group(2) == "to":
                 hour, minute = hour - 1, 60 - minute
         elif i == 1:
             hour, minute = int(m.group(1)), int(m.group(2))
         else:
-            hour, minute = _NUM_WORDS.get(m.group(1)) or int(m.group(1)), 0
+            hour, minute = NUM_WORDS.get(m.group(1)) or int(m.group(1)), 0
             if not 1 <= hour <= 12:
                 continue  # a bare number is an hour on a 12-hour clock
         if not (0 <= hour <= 23 and minute < 60):
