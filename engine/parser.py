@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from . import result as r
 from . import placespans, timeframe, timespans
 from .calibration import Calibration
-from .frame import ALL_FRAME_LABELS, FRAME_SLOTS, build_frame, candidates, frame_slot
+from .frame import ALL_FRAME_LABELS, ARRIVAL, FRAME_SLOTS, build_frame, candidates, frame_slot
 from .labels import OUT_OF_SCOPE
 from .mode import asks, is_other_errand, is_taxi_only, mode_of, names_travel, supported_intent
 from .resolve.stations import mode_of_station
@@ -26,7 +26,7 @@ from .resolve.duckling_time import ResolutionTimeout
 from .resolve.places import PlaceIndex
 
 PLACE_SLOTS = ("departure", "destination")
-ANSWER_SLOTS = ALL_FRAME_LABELS + ("arrival_time",)  # every slot an answer carries
+ANSWER_SLOTS = ALL_FRAME_LABELS + (ARRIVAL,)  # every slot an answer carries
 PLACE_LABEL_ENDS = (".city_name", ".airport_name", ".state_name", ".country_name", ".state_code", ".airport_code")
 TIME_SLOTS = ("time", "return_time")
 ROUND_TRIP = re.compile(r"\b(round[\s-]?trip|return(ing)?|coming back|come back|fly back|back on)\b", re.I)
@@ -109,11 +109,12 @@ class Parser:
         """The departure time and arrival constraint from the tagger's time pieces (:mod:`engine.timeframe`),
         when the pieces say more than one span does: a day and a clock time apart, a window word, an arrival
         constraint. None: the frame's one time span says it all (resolved as before)."""
-        if not any(e.label == "time" or "_time." in e.label for e in pred.slot_entities + pred.entities):
+        if not any(e.label in ("time", ARRIVAL) or "_time." in e.label for e in pred.slot_entities + pred.entities):
             return None  # no time said: nothing to combine
-        spans = candidates(pred.slot_entities, pred.tokens, pred.text, split=True)["time"]
+        spans = candidates(pred.slot_entities, pred.tokens, pred.text, split=True)["time"]  # arrival spans too
         taken = [v for k, v in frame.items() if k != "time" and v]  # the return's and the places' words
-        fine = [e for e in pred.entities if not any(t["start"] < e.end and e.start < t["end"] for t in taken)]
+        labelled = pred.entities + [e for e in pred.slot_entities if e.label == ARRIVAL]  # what says "arrival"
+        fine = [e for e in labelled if not any(t["start"] < e.end and e.start < t["end"] for t in taken)]
         pieces = timeframe.pieces(pred.text, spans, fine)  # not the "3" of "returning jan 3"
         departs = [p for p in pieces if not p.arrival]
         arrives = [p for p in pieces if p.arrival]

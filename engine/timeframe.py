@@ -3,11 +3,12 @@ windows ("after 5", "before noon", "between 9 and 11 am") as interval ends, arri
 8:15") in a slot of their own, and a return never before the departure.
 
 From the tagger's time pieces (the frame head's spans as tagged: a date and a clock time are two spans, as
-SGD and ATIS tag them) and its fine entities (``arrive_time.*`` marks arrival constraints):
+SGD and ATIS tag them) and its fine entities:
 
-* a piece is an **arrival** constraint when the fine entities under it are ``arrive_time.*`` or an arrival
-  verb stands just before it ("arrive", "get in", "be there", "land" ... "by 8:15"); a clock time the fine
-  tagger found that no frame piece covers ("Thursday at 9": "9") is a piece too;
+* a piece is an **arrival** constraint when an arrival verb stands just before it ("arrive", "get in", "be
+  there", "land" ... "by 8:15"), or when an arrival word comes earlier and the entities under it say arrival
+  (the fine ``arrive_time.*``, the frame head's ``arrival_time``); a clock time the fine tagger found that no
+  frame piece covers ("Thursday at 9": "9") is a piece too;
 * the words "after", "before", "by", "until", "no later than", "around" ... in front of a piece are not part
   of its span; they make its value an interval open at one end (Duckling's shape: ``from`` inclusive, ``to``
   exclusive; "by 8:15" is ``{"from": null, "to": "...T08:15"}``); "around" keeps the point;
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable
 
+from .frame import ARRIVAL
 from .resolve.dates import NUM_WORDS
 from .safe_text import for_native
 from .spans import Span
@@ -61,7 +63,7 @@ _CLOCK_WORD = re.compile(r"\b\d{1,2}[:.]\d\d\b|\b\d{1,4}\s*[ap]\.?m\b|\bnoon\b|\
 OPEN_START = ("after", "from", "no earlier than", "not before", "at the earliest", "earliest")
 OPEN_END = ("before", "by", "until", "till", "til", "no later than", "not later than", "not after",
             "at the latest", "latest")
-ARRIVAL_LABELS = ("arrive_time.",)
+ARRIVAL_LABELS = ("arrive_time.", ARRIVAL)  # the fine tagger's arrival times, the frame head's arrival spans
 
 
 @dataclass
@@ -128,7 +130,7 @@ def pieces(text: str, frame_spans: list[Span], fine: list[Span]) -> list[Piece]:
     out.sort(key=lambda p: p.start)
     for p in out:
         p.relative = _relative_before(text, p)
-        under = [e.label for e in fine if e.start < p.end and p.start < e.end and "." in e.label]
+        under = [e.label for e in fine if e.start < p.end and p.start < e.end]
         near = _ARRIVAL_CUE.search(text[max(0, p.start - 40):p.start])  # "gets in by", "be there before"
         anywhere = _ARRIVAL_CUE_WORD.search(text[:p.start])
         p.arrival = bool(_CLOCK_WORD.search(text[p.start:p.end])) and (

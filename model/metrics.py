@@ -126,7 +126,8 @@ def evaluate_frames(predictor: Predictor, examples: list[Example], batch_size: i
 
     Spans are scored as annotated: from the model's frame head as it tagged them (else from its
     fine entities mapped through ``engine.frame``), a date and a clock time being two spans as in
-    the gold ("March 7th" | "5:30 pm"). ``return_time`` is scored on its own, outside the micro
+    the gold ("March 7th" | "5:30 pm"); the head's arrival constraints count as ``time`` (the corpora's time
+    slots do not tell arrival apart). ``return_time`` is scored on its own, outside the micro
     average. ``served`` scores the frame as ``/parse`` serves it, date and time pieces merged into
     one span, against the gold merged by the same rule.
     """

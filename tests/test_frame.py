@@ -1,4 +1,4 @@
-from engine.frame import build_frame, frame_slot, frame_spans
+from engine.frame import FRAME_TAGS, build_frame, frame_slot, frame_spans, head_slot
 from engine.spans import Span as Entity
 from engine.tokenizer import tokenize
 
@@ -12,6 +12,13 @@ def test_fine_labels_map_to_the_frame():
     assert frame_slot("airline_name") is None
     assert frame_slot("stoploc.city_name") is None
     assert frame_slot("destination") == "destination"
+
+
+def test_the_frame_head_keeps_arrival_apart_and_the_served_frame_takes_it_as_a_time_piece():
+    assert head_slot("arrive_time.time") == head_slot("arrive_date.day_name") == "arrival_time"
+    assert head_slot("depart_time.time") == "time"
+    assert frame_slot("arrival_time") == "time"  # engine.timeframe tells it from the departure time
+    assert {"B-arrival_time", "I-arrival_time", "B-time", "B-return_time"} <= set(FRAME_TAGS)
 
 
 def ent(text, tokens, label, word, conf, nth=0):

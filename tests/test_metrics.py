@@ -42,6 +42,15 @@ def test_atis_frame_tags_keep_a_date_and_a_clock_time_apart():
     assert tags == ["O", "B-time", "I-time"]
 
 
+def test_atis_frame_tags_keep_arrival_apart_from_departure():
+    # ATIS's fine tags say which times are arrival constraints; the frame head learns them as their own label
+    toks = tokenize("leave boston at 9 am arriving by 5 pm on monday")
+    fine = ["O", "B-fromloc.city_name", "O", "B-depart_time.time", "I-depart_time.time", "O",
+            "B-arrive_time.time_relative", "B-arrive_time.time", "I-arrive_time.time", "O", "B-arrive_date.day_name"]
+    assert frame_tags_from_fine(toks, fine) == ["O", "B-departure", "O", "B-time", "I-time", "O", "B-arrival_time",
+                                                "I-arrival_time", "I-arrival_time", "O", "B-arrival_time"]
+
+
 class _StubPredictor:
     """Returns fixed frame-head entities: the metric's own logic is what is under test."""
 
