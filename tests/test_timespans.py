@@ -75,3 +75,21 @@ def test_counts_are_no_clock_times():
     text = "tickets for five to six people on friday"
     frame = completed(text, time="friday")
     assert frame["time"]["text"] == "friday"
+
+
+def test_the_frame_heads_arrival_label_marks_an_arrival_constraint():
+    # an arrival word too far before the clock time for the near cue: the tagger's label decides, the fine
+    # tagger's arrive_time.* or the frame head's arrival_time alike
+    from engine import timeframe
+    from engine.spans import Span
+
+    text = "I land in Denver for the sales conference on Tuesday, at 5 pm"
+    day, clock = text.index("Tuesday"), text.index("5 pm")
+    spans = [Span("time", day, day + 7, 0.9, 0, 0), Span("time", clock, clock + 4, 0.9, 0, 0)]
+
+    def arrivals(labelled):
+        return [text[p.start:p.end] for p in timeframe.pieces(text, spans, labelled) if p.arrival]
+    assert arrivals([]) == []
+    for label in ("arrival_time", "arrive_time.time"):
+        assert arrivals([Span(label, clock, clock + 4, 0.9, 0, 0)]) == ["5 pm"]
+    assert arrivals([Span("depart_time.time", clock, clock + 4, 0.9, 0, 0)]) == []
