@@ -48,4 +48,21 @@ def test_readme_example_answers_as_shown(predictor, monkeypatch, path, body, sho
     if "intent_ranking" in shown:  # the README cuts the ranking short
         assert got["intent_ranking"][: len(shown["intent_ranking"])] == shown["intent_ranking"]
         got["intent_ranking"] = shown["intent_ranking"]
-    assert got == shown
+    assert _close(got, shown), (got, shown)
+
+
+def _close(got, shown) -> bool:
+    """The same answer, confidences within 0.002: the int8 graph's kernels differ by CPU in the last digit."""
+    if isinstance(shown, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
+        return abs(got - shown) <= 2e-3
+    if isinstance(shown, dict):
+        return isinstance(got, dict) and got.keys() == shown.keys() and all(_close(got[k], shown[k]) for k in shown)
+    if isinstance(shown, list):
+        return isinstance(got, list) and len(got) == len(shown) and all(map(_close, got, shown))
+    return got == shown
+
+
+def test_answers_differing_beyond_the_last_digit_are_told_apart():
+    assert _close({"a": [0.9812, "x"]}, {"a": [0.9813, "x"]})
+    assert not _close({"a": [0.90, "x"]}, {"a": [0.95, "x"]})
+    assert not _close({"a": "x"}, {"a": "y"}) and not _close({"a": 1.0}, {"a": 1.0, "b": None})
