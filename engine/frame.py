@@ -136,15 +136,16 @@ def frame_spans(tokens: list[Token], entities: list, text: str | None = None, sp
                   key=lambda p: p.start)
 
 
-def frame_tags_from_fine(tokens: list[Token], fine_tags: list[str]) -> list[str]:
-    """Frame-head BIO tags (departure/destination/time/return_time/arrival_time) from fine ATIS tags.
+def frame_tags_from_fine(tokens: list[Token], fine_tags: list[str], arrival: bool = True) -> list[str]:
+    """Frame-head BIO tags (departure/destination/time/return_time, and ``arrival``: arrival_time) from fine
+    ATIS tags; without ``arrival`` an arrival constraint is a ``time`` span, as for the committed default.
 
     Used to supervise the frame head with ATIS. Spans follow SGD-travel's convention:
     a date and a clock time are two spans, and a date includes a leading "the" ("the 11th").
     """
     pieces = tags_to_spans(tokens, fine_tags)
     tags = ["O"] * len(tokens)
-    for p in frame_spans(tokens, pieces, split=True, slot_of=head_slot):
+    for p in frame_spans(tokens, pieces, split=True, slot_of=head_slot if arrival else frame_slot):
         first = p.first
         if p.label in _MERGED and first > 0 and tokens[first - 1].text == "the" and tags[first - 1] == "O":
             first -= 1  # SGD-travel's convention: "the 11th" is the date, ATIS leaves "the" out
@@ -153,4 +154,10 @@ def frame_tags_from_fine(tokens: list[Token], fine_tags: list[str]) -> list[str]
     return tags
 
 
-FRAME_TAGS = ["O"] + [f"{p}-{s}" for s in HEAD_LABELS for p in ("B", "I")]
+def head_tags(arrival: bool = True) -> list[str]:
+    """The frame head's BIO tag inventory; without ``arrival`` the one of models trained without that label (the
+    committed default, the Chinese model)."""
+    return ["O"] + [f"{p}-{s}" for s in (HEAD_LABELS if arrival else ALL_FRAME_LABELS) for p in ("B", "I")]
+
+
+FRAME_TAGS = head_tags()

@@ -39,7 +39,7 @@ def load_corpora(args: TrainOptions) -> Corpora:
         other_train, held = dialogue_split(other_train, args.holdout)
         select_other = [e for e in held if clearly_non_travel(e)]
     for e in atis_train:
-        e.frame_tags = frame_tags_from_fine(e.tokens, e.tags)
+        e.frame_tags = frame_tags_from_fine(e.tokens, e.tags, args.arrival_label)
     for e in sgd_train:  # SGD is tagged with frame labels only
         e.frame_tags, e.tags = e.tags, None
     return Corpora(atis_train, atis_dev, atis_test, sgd_train, sgd_dev, other_train, other_dev, select_sgd,

@@ -48,6 +48,8 @@ class TrainOptions:
     context: int = opt(_ARCH["context"], "word-context window: k words either side as input")
     city_swap: float = opt(0.0, "chance that an ATIS sentence is shown with its city names swapped for SGD place names")
     atis_frame_prob: float = opt(1.0, "chance that an ATIS sentence also supervises the frame head in a batch")
+    arrival_label: bool = opt(False, "the frame head learns arrival constraints (ATIS's arrive_* tags) as their own "
+                                     "label, arrival_time, instead of as time")
     atis_repeat: int = opt(1, "show each ATIS sentence this many times per epoch (balances the larger SGD-travel)")
     sgd_negatives: float = opt(1.0, "share of the SGD-travel turns without any span shown per epoch (redrawn each epoch)")
     synth: int = opt(0, "add N generated typed requests (model.synth) to each epoch, redrawn each epoch", metavar="N")

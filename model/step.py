@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
-from engine.frame import FRAME_TAGS
+from engine.frame import head_tags
 from engine.labels import OUT_OF_SCOPE
 from engine import inputs
 from engine.lexicon import Gazetteer
@@ -51,7 +51,7 @@ def build(args: TrainOptions, c: Corpora) -> art_io.Artifact:
     chars = Vocab.build((c for w in e.words for c in w) for e in train_ex) if args.char_filters else None
     tags = ["O"] + sorted({t for e in c.atis_train for t in e.tags} - {"O"})
     intents = sorted({e.intent for e in c.atis_train}) + ([OUT_OF_SCOPE] if args.other else [])
-    frame_tags = FRAME_TAGS if args.sgd else []
+    frame_tags = head_tags(args.arrival_label) if args.sgd else []
     glove, glove_rows = glove_vectors(args.glove, words.items[2:]) if args.glove is not None else (None, None)
     gazetteer = Gazetteer.from_airports() if args.gazetteer else None
     config = TaggerConfig(

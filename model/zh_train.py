@@ -28,7 +28,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 
-from engine.frame import FRAME_TAGS
+from engine.frame import head_tags
 from engine.labels import OUT_OF_SCOPE
 from engine.lexicon import Gazetteer
 from engine.resolve import zh_places
@@ -67,7 +67,7 @@ def build(args: TrainOptions, train: list) -> art_io.Artifact:
     rng = random.Random(args.seed + 1000)
     vocab_text = [e.words for e in train] + [e.words for e in zh_synth.sample(VOCAB_SAMPLE, rng)]
     words = Vocab.build(vocab_text)
-    tags = FRAME_TAGS
+    tags = head_tags(arrival=False)  # the Chinese data names no arrival slot (engine.chinese reads arrival verbs)
     intents = sorted({zh_synth.BOOKING, zh_synth.GROUND, OUT_OF_SCOPE})
     gazetteer = Gazetteer(sorted(zh_places.cities())) if args.gazetteer else None  # the Chinese city names
     config = TaggerConfig(vocab_size=len(words), n_tags=len(tags), n_intents=len(intents), n_chars=0,

@@ -51,6 +51,16 @@ def test_atis_frame_tags_keep_arrival_apart_from_departure():
                                                 "I-arrival_time", "I-arrival_time", "O", "B-arrival_time"]
 
 
+def test_without_the_arrival_label_an_arrival_constraint_is_a_time_span():
+    # the committed default's supervision (model.train without --arrival-label): the recipe still trains it
+    from engine.frame import head_tags
+
+    toks = tokenize("arriving by 5 pm")
+    fine = ["O", "B-arrive_time.time_relative", "B-arrive_time.time", "I-arrive_time.time"]
+    assert frame_tags_from_fine(toks, fine, arrival=False) == ["O", "B-time", "I-time", "I-time"]
+    assert not [t for t in head_tags(arrival=False) if "arrival" in t] and len(head_tags(arrival=False)) == 9
+
+
 class _StubPredictor:
     """Returns fixed frame-head entities: the metric's own logic is what is under test."""
 
